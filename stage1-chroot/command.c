@@ -1,0 +1,66 @@
+/* Running the container's command, and the status box reports for it. */
+#include "command.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report.h"
+
+/* What the command finds in its environment: nothing of the caller's but the
+ * terminal type, so that the host's variables do not leak into the container
+ * (execve(2) passes the environment on unchanged). */
+static void environment_reset(void)
+{
+	const char *term = getenv("TERM");
+	char *saved_term = term ? strdup(term) : NULL;
+	char hostname[256] = "";
+
+	clearenv();
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("HOME", "/root", 1);
+	if (saved_term)
+		setenv("TERM", saved_term, 1);
+	if (gethostname(hostname, sizeof(hostname) - 1) == 0)
+		setenv("HOSTNAME", hostname, 1);
+	free(saved_term);
+}
+
+static void trace_exec(char *const command[])
+{
+	char line[512];
+	size_t used = 0;
+
+	if (!trace_enabled)
+		return;
+	for (int i = 0; command[i] && used < sizeof(line); i++)
+		used += snprintf(line + used, sizeof(line) - used, "%s\"%s\"",
+				 i ? ", " : "", command[i]);
+	trace("execvp(\"%s\", [%s])", command[0], line);
+}
+
+_Noreturn void command_exec(char *const command[])
+{
+	environment_reset();
+	trace_exec(command);
+	execvp(command[0], command);
+
+	/* Still here: the command did not start. */
+	int saved_errno = errno;
+	if (saved_errno == ENOENT) {
+		fprintf(stderr, "box: %s: command not found\n", command[0]);
+		exit(EXIT_NOT_FOUND);
+	}
+	fprintf(stderr, "box: %s: cannot execute: %s\n", command[0], strerror(saved_errno));
+	exit(EXIT_CANNOT_EXEC);
+}
+
+int command_status(int wait_status)
+{
+	if (WIFSIGNALED(wait_status))
+		return 128 + WTERMSIG(wait_status);
+	return WEXITSTATUS(wait_status);
+}

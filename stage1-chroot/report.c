@@ -1,0 +1,71 @@
+/* Errors as values, one message each, and --trace narration. See report.h. */
+#include "report.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char last_error[1024];
+bool trace_enabled;
+
+int error_set(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int error_errno(const char *fmt, ...)
+{
+	int saved_errno = errno;
+	size_t used;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	used = strlen(last_error);
+	snprintf(last_error + used, sizeof(last_error) - used, ": %s", strerror(saved_errno));
+	errno = saved_errno;
+	return -1;
+}
+
+const char *error_message(void)
+{
+	return last_error[0] ? last_error : "unknown error";
+}
+
+_Noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("box: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_BOX_FAILED);
+}
+
+_Noreturn void die_with_error(void)
+{
+	die("%s", error_message());
+}
+
+void trace(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!trace_enabled)
+		return;
+	fputs("box: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

@@ -1,0 +1,31 @@
+/* Errors as values, one message each, and --trace narration.
+ *
+ * A mechanism function returns 0 or -1. On -1 it has recorded one message that
+ * names the operation and the path ("chroot /srv/root: No such file or
+ * directory"); only main() decides to die with it.
+ */
+#pragma once
+#include <stdbool.h>
+
+/* Exit statuses, as Docker's: the command's own, 128+N after signal N, and: */
+enum {
+	EXIT_BOX_FAILED   = 125, /* box itself failed (bad input, a system call) */
+	EXIT_CANNOT_EXEC  = 126, /* the command exists but cannot be executed */
+	EXIT_NOT_FOUND    = 127, /* the command does not exist */
+};
+
+/* Record the message for the failing operation; always returns -1. */
+int error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, with ": strerror(errno)" appended; errno is kept. */
+int error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last recorded message. */
+const char *error_message(void);
+
+/* "box: <message>" on stderr, exit 125. */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* die() with the last recorded message. */
+_Noreturn void die_with_error(void);
+
+/* --trace: one line per step on stderr, in the words of the system calls. */
+extern bool trace_enabled;
+void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

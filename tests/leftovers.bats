@@ -1,0 +1,21 @@
+# After every suite: the machine is as the run found it.
+# tests/run snapshots the machine into $BOX_SNAPSHOT/before first.
+
+load helpers
+
+setup_file() {
+	[ -n "${BOX_SNAPSHOT:-}" ] || return 0
+	tests/snapshot "$BOX_SNAPSHOT/after"
+}
+
+compare() { # KIND
+	[ -n "${BOX_SNAPSHOT:-}" ] || fail "BOX_SNAPSHOT is not set: run through tests/run"
+	run diff -u "$BOX_SNAPSHOT/before/$1" "$BOX_SNAPSHOT/after/$1"
+	assert_success
+}
+
+@test "no mount is left in the host's mount table" { compare mounts; }
+@test "no cgroup is left under box/" { compare cgroups; }
+@test "no network interface or namespace is left" { compare links; compare netns; }
+@test "no container state is left" { compare state; }
+@test "no process of the lab is left running" { compare processes; }
