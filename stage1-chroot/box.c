@@ -25,6 +25,7 @@ static const struct cli_program program = {
 	.options = options,
 };
 
+// tag::main[]
 int main(int argc, char **argv)
 {
 	int first = cli_parse(argc, argv, &program);
@@ -44,3 +45,4 @@ int main(int argc, char **argv)
 	}
 	command_exec(command); /* only returns by exiting 126 or 127 */
 }
+// end::main[]

@@ -13,6 +13,7 @@
 /* What the command finds in its environment: nothing of the caller's but the
  * terminal type, so that the host's variables do not leak into the container
  * (execve(2) passes the environment on unchanged). */
+// tag::environment[]
 static void environment_reset(void)
 {
 	const char *term = getenv("TERM");
@@ -28,6 +29,7 @@ static void environment_reset(void)
 		setenv("HOSTNAME", hostname, 1);
 	free(saved_term);
 }
+// end::environment[]
 
 static void trace_exec(char *const command[])
 {
@@ -42,6 +44,7 @@ static void trace_exec(char *const command[])
 	trace("execvp(\"%s\", [%s])", command[0], line);
 }
 
+// tag::exec[]
 _Noreturn void command_exec(char *const command[])
 {
 	environment_reset();
@@ -57,6 +60,7 @@ _Noreturn void command_exec(char *const command[])
 	fprintf(stderr, "box: %s: cannot execute: %s\n", command[0], strerror(saved_errno));
 	exit(EXIT_CANNOT_EXEC);
 }
+// end::exec[]
 
 int command_status(int wait_status)
 {

@@ -182,6 +182,7 @@ static int verb_zombie(void)
  * while holding a directory fd outside it, fchdir(2) back out to it, climb
  * with chdir("..") (nothing stops it: the process's root is now below), then
  * chroot(".") at the real root. MARKER is a path that exists only on the host. */
+// tag::escape[]
 static int verb_escape(const char *marker)
 {
 	int outside = open(".", O_RDONLY | O_DIRECTORY);
@@ -206,6 +207,7 @@ static int verb_escape(const char *marker)
 	printf("contained: %s is not visible\n", marker);
 	return 1;
 }
+// end::escape[]
 
 /* One privileged operation each: what is still allowed in the container? */
 static int verb_syscall(const char *name)
