@@ -10,7 +10,8 @@ VERSION    := $(shell cat $(TOP)/VERSION)
 
 # Sources are found in this directory first, then in the earlier stages it
 # reuses: a later stage never copies a mechanism, it names its directory.
-VPATH      := $(addprefix $(TOP)/,$(REUSES))
+# (vpath for sources only: a plain VPATH would find another stage's obj/.)
+vpath %.c $(addprefix $(TOP)/,$(REUSES))
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g

@@ -43,6 +43,6 @@ int main(int argc, char **argv)
 			die("%s (chroot(2) needs root: try sudo)", error_message());
 		die_with_error();
 	}
-	command_exec(command); /* only returns by exiting 126 or 127 */
+	command_exec(command); /* never returns; exits 126 or 127 if it cannot run */
 }
 // end::main[]

@@ -30,3 +30,43 @@ assert_one_line_on_stderr() {
 requires_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
 }
+
+# Start box in the background with a command that prints "ready" once it
+# runs; return when it has. Sets BOX_PID. Its output goes to $BATS_TEST_TMPDIR/out.
+box_start() {
+	local fifo=$BATS_TEST_TMPDIR/ready
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	"$BOX" "$@" > "$fifo" 2> "$BATS_TEST_TMPDIR/err" &
+	BOX_PID=$!
+	exec {BOX_READY_FD}< "$fifo"
+	local line
+	read -r -t 20 line <&"$BOX_READY_FD" || fail "box did not get ready: $(cat "$BATS_TEST_TMPDIR/err")"
+	[ "$line" = ready ] || fail "expected ready, got: $line"
+}
+
+# Wait for the box started by box_start; sets BOX_STATUS.
+box_wait() {
+	BOX_STATUS=0
+	wait "$BOX_PID" || BOX_STATUS=$?
+	exec {BOX_READY_FD}<&-
+	BOX_PID=
+}
+
+# In teardown: end a box the test started and left running, by its PID.
+box_stop() {
+	if [ -n "${BOX_PID:-}" ]; then
+		kill -KILL "$BOX_PID" 2>/dev/null || true
+		wait "$BOX_PID" 2>/dev/null || true
+		BOX_PID=
+	fi
+}
+
+# The PIDs (host's view) of BOX_PID's descendants.
+descendants() {
+	local pid=$1 child
+	for child in $(ps -o pid= --ppid "$pid"); do
+		echo "$child"
+		descendants "$child"
+	done
+}

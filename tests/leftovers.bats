@@ -19,3 +19,4 @@ compare() { # KIND
 @test "no network interface or namespace is left" { compare links; compare netns; }
 @test "no container state is left" { compare state; }
 @test "no process of the lab is left running" { compare processes; }
+@test "no user made by a test is left" { compare users; }

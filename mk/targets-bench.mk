@@ -1,0 +1,24 @@
+# make bench / make bench-quick: the cost of each isolation layer, measured
+# (tools/bench/bench). Never part of make test: the tests assert facts, the
+# bench measures time. CI runs only bench-quick, to prove the bench works.
+#
+#   make bench         full: 3 rounds x 100 runs per command, 200 containers
+#   make bench-quick   a few runs and 10 containers, in a couple of minutes
+#
+# Results: build/bench/results.md, build/bench/layers.png and layers.svg.
+# Stages are built by the bench itself, one by one, so that a stage that does
+# not build yet is reported as failed instead of stopping the bench.
+
+bench: deps bench-tools rootfs
+	tools/bench/bench
+
+bench-quick: deps bench-tools rootfs
+	tools/bench/bench --quick
+
+# hyperfine times the commands, gnuplot draws, jq reads hyperfine's JSON and
+# writes the OCI config. crun, runc and bwrap are optional peers: the bench
+# says "not installed" for those that are missing.
+bench-tools:
+	@tools/bench/install-tools hyperfine gnuplot-nox jq
+
+.PHONY: bench bench-quick bench-tools

@@ -1,0 +1,135 @@
+/* stage2-namespaces: stage 1's chroot becomes a jail.
+ *
+ *     box [--trace] [--hostname NAME] [--userns] ROOTFS COMMAND [ARG...]
+ *     box --check
+ *
+ * The command runs in new PID, mount, UTS, IPC, network, cgroup (and time)
+ * namespaces: it sees only its own processes, its own mounts under a root it
+ * cannot climb out of (pivot_root), its own hostname and an empty network.
+ * box waits outside and passes signals on; inside, box's init is PID 1.
+ * Run by an ordinary user, box adds a user namespace where that user is root.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chroot.h"
+#include "cli.h"
+#include "command.h"
+#include "machine_check.h"
+#include "filesystems.h"
+#include "hostname.h"
+#include "init.h"
+#include "loopback.h"
+#include "namespaces.h"
+#include "pivot.h"
+#include "report.h"
+#include "signals.h"
+#include "clone.h"
+#include "userns.h"
+
+struct container {
+	char rootfs[PATH_MAX]; /* absolute: the child changes directory */
+	char **command;
+	const char *hostname;
+	bool userns;
+	bool check;
+};
+
+static struct container container;
+
+static const struct cli_option options[] = {
+	CLI_TRACE_OPTION,
+	HOSTNAME_OPTION(&container.hostname),
+	USERNS_OPTION(&container.userns),
+	CHECK_OPTION(&container.check),
+	{ 0 },
+};
+
+static const struct cli_program program = {
+	.summary = "Run COMMAND in new namespaces (PID, mount, UTS, IPC, network, cgroup),\n"
+		   "with ROOTFS as the root of its own mount tree (pivot_root(2)).",
+	.options = options,
+};
+
+// tag::child[]
+/* The container's side: runs in the new namespaces once the parent let it
+ * go on, and ends as the container's PID 1. */
+static _Noreturn void container_main(const struct container *c)
+{
+	if (namespaces_unshare_late() < 0 ||
+	    mounts_make_private() < 0 ||
+	    rootfs_bind(c->rootfs) < 0 ||
+	    filesystems_mount(c->rootfs, c->userns) < 0 ||
+	    rootfs_pivot(c->rootfs) < 0 ||
+	    hostname_set(c->hostname) < 0 ||
+	    loopback_up() < 0)
+		die_with_error();
+
+	int status = init_run(c->command);
+	if (status < 0)
+		die_with_error();
+	exit(command_status(status));
+}
+// end::child[]
+
+// tag::main[]
+int main(int argc, char **argv)
+{
+	struct container *c = &container;
+	char random_name[16];
+	struct userns ids;
+
+	int first = cli_parse(argc, argv, &program);
+	if (c->check)
+		return features_report();
+	if (first >= argc)
+		cli_usage_error("missing ROOTFS and COMMAND");
+	if (first + 1 >= argc)
+		cli_usage_error("missing COMMAND after ROOTFS %s", argv[first]);
+	if (rootfs_check(argv[first]) < 0)
+		die_with_error();
+	if (!realpath(argv[first], c->rootfs))
+		die("ROOTFS %s: %s", argv[first], strerror(errno));
+	c->command = &argv[first + 1];
+	if (!c->hostname) {
+		if (hostname_random(random_name, sizeof(random_name)) < 0)
+			die_with_error();
+		c->hostname = random_name;
+	}
+	c->userns = c->userns || geteuid() != 0;
+	if (c->userns && userns_prepare(&ids) < 0)
+		die_with_error();
+
+	int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
+	if (c->userns)
+		flags |= CLONE_NEWUSER;
+	struct spawn child;
+	if (signals_block() < 0)
+		die_with_error();
+	if (spawn_child(flags, &child) < 0) {
+		if (c->userns && (errno == EPERM || errno == ENOSPC))
+			die("%s (%s)", error_message(), userns_hint());
+		die_with_error();
+	}
+	if (child.pid == 0)
+		container_main(c);
+
+	/* The parent's side: finish the child's set-up from outside. */
+	if (c->userns && userns_map(&ids, child.pid) < 0) {
+		spawn_abort(&child);
+		die_with_error();
+	}
+	if (spawn_release(&child) < 0) {
+		spawn_abort(&child);
+		die_with_error();
+	}
+	int status = supervise(child.pid);
+	if (status < 0)
+		die_with_error();
+	return command_status(status);
+}
+// end::main[]
