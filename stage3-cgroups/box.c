@@ -1,0 +1,181 @@
+/* stage3-cgroups: stage 2's jail, now with limits on what it may take.
+ *
+ *     box [--trace] [--hostname NAME] [--userns] [--memory SIZE] [--pids N]
+ *         [--cpus FLOAT] [--cpu-weight N] [--stats] ROOTFS COMMAND [ARG...]
+ *
+ * Before the child may go on, the parent puts it in a control group of its
+ * own, box/<id>, with the limits written in; the child then makes its cgroup
+ * namespace, so that group is its "/". When the container ends, box tells an
+ * out-of-memory kill from other deaths by the group's own counters, and
+ * removes the group.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+#include "chroot.h"
+#include "cli.h"
+#include "clone.h"
+#include "command.h"
+#include "filesystems.h"
+#include "hostname.h"
+#include "init.h"
+#include "loopback.h"
+#include "machine_check.h"
+#include "namespaces.h"
+#include "pivot.h"
+#include "report.h"
+#include "signals.h"
+#include "userns.h"
+
+struct container {
+	char id[16];           /* names the cgroup box/<id>; the default hostname */
+	char rootfs[PATH_MAX]; /* absolute: the child changes directory */
+	char **command;
+	const char *hostname;
+	bool userns;
+	bool check;
+	struct cgroup_limits limits;
+	bool stats;
+};
+
+static struct container container;
+
+static const struct cli_option options[] = {
+	CLI_TRACE_OPTION,
+	HOSTNAME_OPTION(&container.hostname),
+	USERNS_OPTION(&container.userns),
+	CHECK_OPTION(&container.check),
+	CGROUP_OPTIONS(&container.limits),
+	{ "stats", NULL, "at exit, print peak memory, CPU time and peak tasks", cli_set_flag,
+	  &container.stats },
+	{ 0 },
+};
+
+static const struct cli_program program = {
+	.summary = "Run COMMAND in new namespaces with ROOTFS as its root (pivot_root(2)),\n"
+		   "in a control group of its own that limits its memory, processes and CPU.",
+	.options = options,
+};
+
+/* The container's side: as in stage 2. */
+static _Noreturn void container_main(const struct container *c)
+{
+	if (namespaces_unshare_late() < 0 ||
+	    mounts_make_private() < 0 ||
+	    rootfs_bind(c->rootfs) < 0 ||
+	    filesystems_mount(c->rootfs, c->userns) < 0 ||
+	    rootfs_pivot(c->rootfs) < 0 ||
+	    hostname_set(c->hostname) < 0 ||
+	    loopback_up() < 0)
+		die_with_error();
+
+	int status = init_run(c->command);
+	if (status < 0)
+		die_with_error();
+	exit(command_status(status));
+}
+
+// tag::report[]
+/* After the container: an OOM kill said plainly, and --stats. */
+static void report_end(const struct container *c, const struct cgroup *cg, int status)
+{
+	if (!cg)
+		return;
+	if (cgroup_oom_kills(cg) > 0) {
+		bool killed = WIFSIGNALED(status) || command_status(status) == 128 + SIGKILL;
+		fprintf(stderr, "box: %s: out of memory (limit %llu MiB)\n",
+			killed ? "killed" : "a process was killed", c->limits.memory >> 20);
+	}
+	if (c->stats) {
+		struct cgroup_stats s;
+		cgroup_read_stats(cg, &s);
+		fprintf(stderr, "box: stats: cpu %.2f s (user %.2f s, system %.2f s), "
+			"memory peak %.1f MiB, tasks peak %ld\n", s.cpu_user + s.cpu_system,
+			s.cpu_user, s.cpu_system, s.memory_peak / 1048576.0, s.tasks_peak);
+	}
+}
+// end::report[]
+
+/* Undo what the parent made, and fail with the first error. */
+static _Noreturn void fail(struct spawn *child, struct cgroup *cg)
+{
+	char message[1024];
+
+	snprintf(message, sizeof(message), "%s", error_message());
+	if (child)
+		spawn_abort(child);
+	cgroup_destroy(cg);
+	die("%s", message);
+}
+
+// tag::main[]
+int main(int argc, char **argv)
+{
+	struct container *c = &container;
+	struct userns ids;
+
+	int first = cli_parse(argc, argv, &program);
+	if (c->check)
+		return features_report();
+	if (first >= argc)
+		cli_usage_error("missing ROOTFS and COMMAND");
+	if (first + 1 >= argc)
+		cli_usage_error("missing COMMAND after ROOTFS %s", argv[first]);
+	if (rootfs_check(argv[first]) < 0)
+		die_with_error();
+	if (!realpath(argv[first], c->rootfs))
+		die("ROOTFS %s: %s", argv[first], strerror(errno));
+	c->command = &argv[first + 1];
+	if (hostname_random(c->id, sizeof(c->id)) < 0)
+		die_with_error();
+	if (!c->hostname)
+		c->hostname = c->id;
+	c->userns = c->userns || geteuid() != 0;
+	if (c->userns && userns_prepare(&ids) < 0)
+		die_with_error();
+
+	/* Root always gets a group (for the OOM report and --stats); an
+	 * ordinary user only when it asks for limits. */
+	struct cgroup *cg = NULL;
+	if (geteuid() == 0 || cgroup_limits_set(&c->limits)) {
+		cg = cgroup_create(c->id, &c->limits);
+		if (!cg)
+			die_with_error();
+	}
+
+	int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
+	if (c->userns)
+		flags |= CLONE_NEWUSER;
+	struct spawn child;
+	if (signals_block() < 0)
+		fail(NULL, cg);
+	if (spawn_child(flags, &child) < 0) {
+		if (c->userns && (errno == EPERM || errno == ENOSPC))
+			error_set("%s (%s)", error_message(), userns_hint());
+		fail(NULL, cg);
+	}
+	if (child.pid == 0)
+		container_main(c);
+
+	/* The parent's side: the child joins its group before it goes on. */
+	if (cg && cgroup_add_process(cg, child.pid) < 0)
+		fail(&child, cg);
+	if (c->userns && userns_map(&ids, child.pid) < 0)
+		fail(&child, cg);
+	if (spawn_release(&child) < 0)
+		fail(&child, cg);
+	int status = supervise(child.pid);
+	if (status < 0)
+		fail(NULL, cg);
+	report_end(c, cg, status);
+	cgroup_destroy(cg);
+	return command_status(status);
+}
+// end::main[]
