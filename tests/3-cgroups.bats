@@ -1,0 +1,156 @@
+# Stage 3, cgroups: the container's memory, processes and CPU are limited by
+# a control group of its own, box/<id>, which is gone when it ends.
+
+load helpers
+
+teardown() {
+	box_stop
+	rm -rf "${BAD_ROOTFS:-/nonexistent}"
+}
+
+# The id of the container a --trace run made (from "mkdir .../box/<id>").
+traced_id() { # TRACE-TEXT
+	grep -oE 'mkdir /sys/fs/cgroup/.*box/[0-9a-f]{12}' <<< "$1" | head -n 1 | grep -oE '[0-9a-f]{12}$'
+}
+
+# Every directory of that container's cgroup, in every hierarchy.
+cgroup_dirs() { # ID
+	find /sys/fs/cgroup -maxdepth 4 -type d -path "*/box/$1" 2>/dev/null
+}
+
+assert_no_cgroup_left() { # ID
+	[ -n "$1" ] || fail "no container id in the trace"
+	run cgroup_dirs "$1"
+	assert_output ""
+}
+
+@test "a probe touching more than --memory is OOM-killed: 137 and the message" {
+	run --separate-stderr box --memory 32m "$ROOTFS" probe memhog 64
+	assert_failure 137
+	assert_equal "$stderr" "box: killed: out of memory (limit 32 MiB)"
+	refute_output --partial "allocated"
+}
+
+@test "a probe under --memory finishes" {
+	run box --memory 64m "$ROOTFS" probe memhog 16
+	assert_success
+	assert_output "allocated 16 MiB"
+}
+
+@test "a process killed by another signal is not called out of memory" {
+	run --separate-stderr box --memory 64m "$ROOTFS" probe signal 9
+	assert_failure 137
+	assert_equal "$stderr" ""
+}
+
+@test "a fork storm under --pids 20 gets fewer than 20 processes" {
+	run box --pids 20 "$ROOTFS" probe forks 200
+	assert_success
+	local made=${output#forked=}
+	[ "$made" -lt 20 ] || fail "made $made processes"
+	[ "$made" -ge 10 ] || fail "made only $made processes: the limit should allow about 17"
+	# The host is unharmed: it still makes processes at will.
+	run sh -c 'for i in 1 2 3 4 5; do true & done; wait; echo fine'
+	assert_output fine
+}
+
+@test "a busy loop under --cpus 0.5 gets 0.35 to 0.65 CPU-seconds per second" {
+	# Two seconds of spinning; the CPU time comes from the cgroup's own
+	# counters (--stats), not from a clock.
+	run --separate-stderr box --cpus 0.5 --stats "$ROOTFS" probe burn 2
+	assert_success
+	local cpu
+	cpu=$(grep -oE 'stats: cpu [0-9.]+' <<< "$stderr" | grep -oE '[0-9.]+$')
+	[ -n "$cpu" ] || fail "no CPU time in: $stderr"
+	awk -v cpu="$cpu" 'BEGIN { rate = cpu / 2; exit !(rate >= 0.35 && rate <= 0.65) }' ||
+		fail "$cpu CPU-seconds in 2 s"
+}
+
+@test "the host sees the container in box/<id> with its limit; inside, it is at /" {
+	box_start --trace --memory 48m "$ROOTFS" sh -c 'cat /proc/self/cgroup >&2; echo ready; exec sleep 60'
+	local id
+	id=$(traced_id "$(cat "$BATS_TEST_TMPDIR/err")")
+	[ -n "$id" ] || fail "no id in: $(cat "$BATS_TEST_TMPDIR/err")"
+	local sleeper
+	sleeper=$(descendants "$BOX_PID" | tail -n 1)
+	run cat /proc/"$sleeper"/cgroup
+	assert_line --regexp "(memory:|0::)/box/$id$"
+	local dir limit
+	dir=$(cgroup_dirs "$id" | grep -E '/memory/|^/sys/fs/cgroup/box/' | head -n 1)
+	limit=$(cat "$dir"/memory.max 2>/dev/null || cat "$dir"/memory.limit_in_bytes)
+	assert_equal "$limit" $((48 << 20))
+	# Inside, the cgroup namespace puts that group at the root.
+	run grep -E '(memory:|0::)' "$BATS_TEST_TMPDIR/err"
+	assert_output --regexp ':/$'
+	kill -TERM "$BOX_PID"
+	box_wait
+}
+
+@test "no cgroup is left after a normal exit, an OOM kill, SIGTERM or an error" {
+	run --separate-stderr box --trace --memory 32m "$ROOTFS" true
+	assert_success
+	assert_no_cgroup_left "$(traced_id "$stderr")"
+
+	run --separate-stderr box --trace --memory 32m "$ROOTFS" probe memhog 64
+	assert_failure 137
+	assert_no_cgroup_left "$(traced_id "$stderr")"
+
+	box_start --trace --memory 32m "$ROOTFS" sh -c 'echo ready; sleep 60'
+	kill -TERM "$BOX_PID"
+	box_wait
+	assert_equal "$BOX_STATUS" 143
+	assert_no_cgroup_left "$(traced_id "$(cat "$BATS_TEST_TMPDIR/err")")"
+
+	# An error after the group was made: the rootfs's /proc is a file.
+	BAD_ROOTFS=$(mktemp -d /tmp/box-bad-rootfs.XXXXXX)
+	touch "$BAD_ROOTFS/proc"
+	run --separate-stderr box --trace --memory 32m "$BAD_ROOTFS" true
+	assert_failure 125
+	assert_no_cgroup_left "$(traced_id "$stderr")"
+}
+
+@test "bad limits get one line each, and 125" {
+	local args expected
+	while IFS='|' read -r args expected; do
+		run --separate-stderr box $args "$ROOTFS" true
+		assert_failure 125
+		assert_one_line_on_stderr
+		assert_equal "$stderr" "$expected"
+	done <<-EOF
+	--memory 12q|box: --memory: "12q" is not a size (try 64m)
+	--memory 100k|box: --memory: "100k" is below the smallest limit, 1m
+	--pids 0|box: --pids: 0 is out of range (1 to 4194304)
+	--pids many|box: --pids: "many" is not a whole number
+	--cpus -1|box: --cpus: -1 is out of range (0.01 to $(nproc), the CPUs of this machine)
+	--cpu-weight 0|box: --cpu-weight: 0 is out of range (1 to 10000)
+	EOF
+}
+
+@test "an ordinary user: limits need a delegated cgroup v2 subtree; without limits, it runs" {
+	run --separate-stderr as_user "$BOX" --memory 64m "$ROOTFS" true
+	assert_failure 125
+	assert_one_line_on_stderr
+	[[ "$stderr" == "box: limits for an ordinary user need "* ]] || fail "$stderr"
+	run as_user "$BOX" "$ROOTFS" true
+	assert_success
+}
+
+@test "--trace shows each cgroup file written, with its value" {
+	run --separate-stderr box --trace --memory 32m --pids 50 --cpus 0.5 --cpu-weight 50 "$ROOTFS" true
+	assert_success
+	[[ "$stderr" =~ write\ /sys/fs/cgroup/[^\ ]*/(memory\.max|memory\.limit_in_bytes)\ =\ 33554432 ]] || fail "$stderr"
+	[[ "$stderr" =~ write\ /sys/fs/cgroup/[^\ ]*/pids\.max\ =\ 50 ]] || fail "$stderr"
+	[[ "$stderr" =~ (cpu\.max\ =\ 50000\ 100000|cpu\.cfs_quota_us\ =\ 50000) ]] || fail "$stderr"
+	[[ "$stderr" =~ (cpu\.weight\ =\ 50|cpu\.shares\ =\ 1286) ]] || fail "$stderr"
+	[[ "$stderr" =~ write\ /sys/fs/cgroup/[^\ ]*/cgroup\.procs\ =\ [0-9]+ ]] || fail "$stderr"
+}
+
+@test "--stats prints peak memory, CPU time and peak tasks from the cgroup" {
+	run --separate-stderr box --stats "$ROOTFS" probe memhog 20
+	assert_success
+	[[ "$stderr" =~ ^box:\ stats:\ cpu\ [0-9.]+\ s\ \(user\ [0-9.]+\ s,\ system\ [0-9.]+\ s\),\ memory\ peak\ ([0-9.]+)\ MiB,\ tasks\ peak\ ([0-9]+)$ ]] ||
+		fail "$stderr"
+	local peak=${BASH_REMATCH[1]%.*}
+	[ "$peak" -ge 20 ] || fail "memory peak $peak MiB after touching 20 MiB"
+	[ "${BASH_REMATCH[2]}" -ge 2 ] || fail "tasks peak ${BASH_REMATCH[2]}"
+}
