@@ -36,7 +36,8 @@ teardown() {
 as() { # USER COMMAND...
 	local user=$1
 	shift
-	setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups --reset-env -- "$@"
+	# exec: in the background, kill must reach box itself, not a subshell.
+	exec setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups --reset-env -- "$@"
 }
 
 @test "rootless: uid 0 inside, the user's own uid on the host" {

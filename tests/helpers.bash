@@ -18,7 +18,7 @@ box() {
 
 # Run as an ordinary user (nobody), with no supplementary groups.
 as_user() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env -- "$@"
+	exec setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env -- "$@"
 }
 
 # Exactly one line on stderr (run --separate-stderr).
