@@ -21,13 +21,14 @@ build: $(STAGES)
 $(STAGES):
 	$(MAKE) -C $@
 
-rootfs: $(ROOTFS)/.built
+rootfs: $(BUILD)/.rootfs-built
 
 $(PROBE): tests/probe.c
 	@mkdir -p $(BUILD)
 	$(CC) -static -O2 -g -Wall -Wextra -Werror -o $@ $<
 
-$(ROOTFS)/.built: tools/mkrootfs $(PROBE) $(wildcard /bin/busybox)
+# The stamp lives beside the rootfs, not in it: every container would see it.
+$(BUILD)/.rootfs-built: tools/mkrootfs $(PROBE) $(wildcard /bin/busybox)
 	tools/mkrootfs $(ROOTFS) $(PROBE)
 	touch $@
 

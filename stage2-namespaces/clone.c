@@ -69,7 +69,12 @@ int spawn_child(int flags, struct spawn *spawn)
 		close(pipefd[1]);
 		if (read(pipefd[0], &go, 1) != 1)
 			_exit(EXIT_BOX_FAILED); /* the parent gave up on us */
-		close(pipefd[0]);
+		/* Nothing of the caller's open files but stdin, stdout and
+		 * stderr: a descriptor of a host directory is a way out of any
+		 * root (openat(fd, "..") climbs from it), for PID 1 and for the
+		 * command alike. close_range(2) closes the pipe too. */
+		if (close_range(3, ~0U, 0) < 0)
+			_exit(EXIT_BOX_FAILED);
 		spawn->pid = 0;
 		spawn->release_fd = -1;
 		return 0;

@@ -47,9 +47,10 @@ static int etc_hostname_show(const char *name)
 	f = fopen(scratch, "wxe");
 	if (!f || fprintf(f, "%s\n", name) < 0 || fflush(f) != 0)
 		return error_errno("write %s", scratch);
-	trace("mount(\"%s\", \"/etc/hostname\", MS_BIND|MS_RDONLY)", scratch);
+	trace("mount(\"%s\", \"/etc/hostname\", MS_BIND)", scratch);
 	if (mount(scratch, "/etc/hostname", NULL, MS_BIND, NULL) < 0)
 		return error_errno("bind %s on /etc/hostname", scratch);
+	trace("mount(NULL, \"/etc/hostname\", MS_REMOUNT|MS_BIND|MS_RDONLY)");
 	if (mount(NULL, "/etc/hostname", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
 		return error_errno("remount /etc/hostname read-only");
 	if (unlink(scratch) < 0)

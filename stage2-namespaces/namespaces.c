@@ -13,8 +13,8 @@
 int namespaces_unshare_late(void)
 {
 	/* A cgroup namespace's root is the cgroup its creator is in at that
-	 * moment: so it is made here, after the parent placed us, and not by
-	 * clone(2) (where we were still in box's cgroup). */
+	 * moment: so it is made here, once the parent has let us go on (from
+	 * stage 3 on, after it placed us in our own cgroup), not by clone(2). */
 	trace("unshare(CLONE_NEWCGROUP)");
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return error_errno("unshare(CLONE_NEWCGROUP)");
@@ -24,7 +24,7 @@ int namespaces_unshare_late(void)
 			return error_errno("unshare(CLONE_NEWTIME)");
 		trace("unshare(CLONE_NEWTIME): not in this kernel, skipped");
 	} else {
-		trace("unshare(CLONE_NEWTIME): the command's clocks are its own");
+		trace("unshare(CLONE_NEWTIME): the command's clocks are its namespace's (no offsets set)");
 	}
 	return 0;
 }

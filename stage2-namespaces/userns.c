@@ -118,8 +118,11 @@ int userns_map(const struct userns *userns, pid_t child)
 	/* Without the helpers, one id each. An unprivileged process must first
 	 * give up setgroups(2) in the namespace, or it could drop a group that
 	 * denies it access (see user_namespaces(7), "setgroups"). */
-	if (geteuid() != 0 && write_file(child, "setgroups", "deny") < 0)
-		return -1;
+	if (geteuid() != 0) {
+		trace("write /proc/%d/setgroups \"deny\"", child);
+		if (write_file(child, "setgroups", "deny") < 0)
+			return -1;
+	}
 	snprintf(map, sizeof(map), "0 %u 1", userns->gid);
 	trace("write /proc/%d/gid_map \"%s\"", child, map);
 	if (write_file(child, "gid_map", map) < 0)
@@ -129,7 +132,7 @@ int userns_map(const struct userns *userns, pid_t child)
 	if (write_file(child, "uid_map", map) < 0)
 		return -1;
 	return 0;
-	/* LAB END (stub: (void)map; return 0;) */
+	/* LAB END (stub: (void)map; (void)write_file; return 0;) */
 }
 // end::map[]
 

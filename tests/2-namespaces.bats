@@ -88,6 +88,13 @@ teardown() {
 	assert_output --partial "Read-only file system"
 }
 
+@test "descriptors open in the caller do not reach the container" {
+	# A descriptor of the host's / would lead out of any root.
+	run box "$ROOTFS" sh -c 'test -e /proc/self/fd/7 && echo command-has-it; test -e /proc/1/fd/7 && echo init-has-it; echo checked' 7</
+	assert_success
+	assert_output checked
+}
+
 @test "an IPC object made on the host is invisible inside" {
 	IPC_ID=$(ipcmk -Q | grep -o '[0-9]*$')
 	grep -q " $IPC_ID " /proc/sysvipc/msg

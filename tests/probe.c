@@ -223,7 +223,8 @@ static int verb_syscall(const char *name)
 	else if (strcmp(name, "sethostname") == 0)
 		result = sethostname("probe", 5);
 	else if (strcmp(name, "mknod") == 0)
-		result = mknod("/tmp/.probe-null", S_IFCHR | 0600, makedev(1, 3));
+		result = mknod("/tmp/.probe-null", S_IFCHR | 0600, makedev(1, 3)) ||
+			 unlink("/tmp/.probe-null");
 	else if (strcmp(name, "chroot") == 0)
 		result = chroot("/");
 	else if (strcmp(name, "keepcaps") == 0)

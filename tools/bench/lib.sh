@@ -13,23 +13,25 @@ warn() { printf 'bench: %s\n' "$*" >&2; }
 # containers, not the clock.
 now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
 
-# start_time PID: the process's start time (field 22 of /proc/PID/stat), or
-# nothing if it is gone. With the PID it names one process for good: a PID
-# can be reused, a (PID, start time) pair cannot.
+# start_time PID: set $proc_start to the process's start time (field 22 of
+# /proc/PID/stat); fail if the process is gone. With the PID it names one
+# process for good: a PID can be reused, a (PID, start time) pair cannot.
+# A variable, not output: $(...) would fork once per process, and stopping
+# 200 containers asks about 600 processes many times over.
 start_time() {
 	local stat
 	{ read -r stat < "/proc/$1/stat"; } 2>/dev/null || return 1
 	stat=${stat##*) } # the command name may hold spaces and parentheses
+	# shellcheck disable=SC2086 # split on purpose: numbers and a state letter
 	set -- $stat
-	echo "${20}"
+	proc_start=${20}
 }
 
 # signal_if_same SIGNAL PID START: send SIGNAL only if PID is still the
 # process that started at START (one the bench started itself).
 signal_if_same() {
-	local now
-	now=$(start_time "$2") || return 0
-	[ "$now" = "$3" ] && kill "-$1" "$2" 2>/dev/null
+	start_time "$2" || return 0
+	[ "$proc_start" = "$3" ] && kill "-$1" "$2" 2>/dev/null
 	return 0
 }
 

@@ -1,0 +1,262 @@
+/* stage4-overlay: stage 3's container, now on image layers.
+ *
+ *     box [stage 3 options] [--layer PATH]... [--volume HOST:CONTAINER[:ro]]...
+ *         [--read-only] [--keep DIR] [--commit FILE.tar] [--state DIR]
+ *         ROOTFS COMMAND [ARG...]
+ *
+ * ROOTFS and the layers stacked on it are never written: the container's root
+ * is an overlayfs mount with them as read-only lower layers and a fresh upper
+ * layer of its own, under the state directory. When the container ends, its
+ * changes can be written out as an OCI layer (--commit) or kept (--keep);
+ * then they are removed.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+#include "chroot.h"
+#include "cli.h"
+#include "clone.h"
+#include "command.h"
+#include "commit.h"
+#include "filesystems.h"
+#include "hostname.h"
+#include "init.h"
+#include "layers.h"
+#include "loopback.h"
+#include "machine_check.h"
+#include "namespaces.h"
+#include "overlay.h"
+#include "pivot.h"
+#include "report.h"
+#include "signals.h"
+#include "userns.h"
+#include "volumes.h"
+
+struct container {
+	char id[16];           /* names the cgroup box/<id> and the state directory */
+	char rootfs[PATH_MAX]; /* the bottom layer */
+	char **command;
+	const char *hostname;
+	bool userns;
+	bool check;
+	struct cgroup_limits limits;
+	bool stats;
+	struct path_list layers, volume_specs;
+	struct volume volumes[32];
+	const char *state, *keep, *commit;
+	bool read_only;
+	struct overlay overlay;
+};
+
+static struct container container;
+
+static const struct cli_option options[] = {
+	CLI_TRACE_OPTION,
+	HOSTNAME_OPTION(&container.hostname),
+	USERNS_OPTION(&container.userns),
+	CHECK_OPTION(&container.check),
+	CGROUP_OPTIONS(&container.limits),
+	{ "stats", NULL, "at exit, print peak memory, CPU time and peak tasks", cli_set_flag,
+	  &container.stats },
+	{ "layer", "PATH", "a layer on top of ROOTFS: a directory or a tarball (repeat, bottom first)",
+	  path_list_append, &container.layers },
+	{ "volume", "HOST:CONTAINER[:ro]", "bind-mount a host directory (repeat)",
+	  path_list_append, &container.volume_specs },
+	{ "read-only", NULL, "make / read-only (with a writable tmpfs on /tmp)", cli_set_flag,
+	  &container.read_only },
+	{ "keep", "DIR", "at exit, move the container's upper layer to DIR", cli_set_string,
+	  &container.keep },
+	{ "commit", "FILE", "at exit, write the container's changes to FILE as an OCI layer tar",
+	  cli_set_string, &container.commit },
+	{ "state", "DIR", "where layers and containers live (default /var/lib/box)",
+	  cli_set_string, &container.state },
+	{ 0 },
+};
+
+static const struct cli_program program = {
+	.summary = "Run COMMAND in new namespaces and a control group of its own, with a root\n"
+		   "made of ROOTFS and --layer layers (read-only) under its own writable layer.",
+	.options = options,
+};
+
+// tag::child[]
+/* The container's side: as in stage 3, with the overlay as its root. */
+static _Noreturn void container_main(struct container *c)
+{
+	const char *root = c->overlay.merged;
+	int volumes = c->volume_specs.count;
+
+	if (namespaces_unshare_late() < 0 ||
+	    mounts_make_private() < 0 ||
+	    overlay_mount(&c->overlay) < 0 ||
+	    filesystems_mount(root, c->userns) < 0 ||
+	    volumes_open(c->volumes, volumes) < 0 ||
+	    rootfs_pivot(root) < 0 ||
+	    volumes_attach(c->volumes, volumes) < 0 ||
+	    hostname_set(c->hostname) < 0 ||
+	    loopback_up() < 0 ||
+	    (c->read_only && root_make_read_only() < 0))
+		die_with_error();
+
+	int status = init_run(c->command);
+	if (status < 0)
+		die_with_error();
+	exit(command_status(status));
+}
+// end::child[]
+
+/* After the container: an OOM kill said plainly, and --stats (as stage 3). */
+static void report_end(const struct container *c, const struct cgroup *cg, int status)
+{
+	if (!cg)
+		return;
+	if (cgroup_oom_kills(cg) > 0) {
+		bool killed = WIFSIGNALED(status) || command_status(status) == 128 + SIGKILL;
+		fprintf(stderr, "box: %s: out of memory (limit %llu MiB)\n",
+			killed ? "killed" : "a process was killed", c->limits.memory >> 20);
+	}
+	if (c->stats) {
+		struct cgroup_stats s;
+		cgroup_read_stats(cg, &s);
+		fprintf(stderr, "box: stats: cpu %.2f s (user %.2f s, system %.2f s), "
+			"memory peak %.1f MiB, tasks peak %ld\n", s.cpu_user + s.cpu_system,
+			s.cpu_user, s.cpu_system, s.memory_peak / 1048576.0, s.tasks_peak);
+	}
+}
+
+/* Undo what the parent made, and fail with the first error. */
+static _Noreturn void fail(struct container *c, struct spawn *child, struct cgroup *cg)
+{
+	char message[1024];
+
+	snprintf(message, sizeof(message), "%s", error_message());
+	if (child)
+		spawn_abort(child);
+	cgroup_destroy(cg);
+	overlay_remove(&c->overlay);
+	die("%s", message);
+}
+
+/* The layers, bottom first: ROOTFS, then each --layer (tarballs unpacked). */
+static int layers_resolve(struct container *c, const char *state, char lowers[][PATH_MAX])
+{
+	snprintf(lowers[0], PATH_MAX, "%s", c->rootfs);
+	for (int i = 0; i < c->layers.count; i++)
+		if (layer_resolve(state, c->layers.items[i], lowers[i + 1]) < 0)
+			return -1;
+	return 0;
+}
+
+/* PATH made absolute, so that it means the same after chdir. */
+static int absolute_path(const char *path, char absolute[PATH_MAX])
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return snprintf(absolute, PATH_MAX, "%s", path) < PATH_MAX ? 0 : error_set("%s: too long", path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return error_errno("getcwd");
+	if (snprintf(absolute, PATH_MAX, "%s/%s", cwd, path) >= PATH_MAX)
+		return error_set("%s: too long", path);
+	return 0;
+}
+
+// tag::main[]
+int main(int argc, char **argv)
+{
+	struct container *c = &container;
+	struct userns ids;
+	char state[PATH_MAX], keep[PATH_MAX] = "", commit[PATH_MAX] = "";
+	static char lowers[33][PATH_MAX];
+
+	int first = cli_parse(argc, argv, &program);
+	if (c->check)
+		return features_report();
+	if (first >= argc)
+		cli_usage_error("missing ROOTFS and COMMAND");
+	if (first + 1 >= argc)
+		cli_usage_error("missing COMMAND after ROOTFS %s", argv[first]);
+	if (rootfs_check(argv[first]) < 0)
+		die_with_error();
+	if (!realpath(argv[first], c->rootfs))
+		die("ROOTFS %s: %s", argv[first], strerror(errno));
+	c->command = &argv[first + 1];
+	for (int i = 0; i < c->volume_specs.count; i++)
+		if (volume_parse(c->volume_specs.items[i], &c->volumes[i]) < 0)
+			die("--volume: %s", error_message());
+	if (c->keep && access(c->keep, F_OK) == 0)
+		die("--keep: %s already exists", c->keep);
+	if ((c->keep && absolute_path(c->keep, keep) < 0) ||
+	    (c->commit && absolute_path(c->commit, commit) < 0))
+		die_with_error();
+	if (c->state)
+		snprintf(state, sizeof(state), "%s", c->state);
+	else if (state_dir_default(state, sizeof(state)) < 0)
+		die_with_error();
+	if (hostname_random(c->id, sizeof(c->id)) < 0)
+		die_with_error();
+	if (!c->hostname)
+		c->hostname = c->id;
+	c->userns = c->userns || geteuid() != 0;
+	if (c->userns && userns_prepare(&ids) < 0)
+		die_with_error();
+
+	/* The root: layers found (or unpacked), this container's own layer made. */
+	if (layers_resolve(c, state, lowers) < 0)
+		die_with_error();
+	const char *lower_paths[33];
+	for (int i = 0; i <= c->layers.count; i++)
+		lower_paths[i] = lowers[i];
+	if (overlay_prepare(&c->overlay, state, c->id, lower_paths, c->layers.count + 1, c->userns) < 0)
+		die_with_error();
+
+	struct cgroup *cg = NULL;
+	if (geteuid() == 0 || cgroup_limits_set(&c->limits)) {
+		cg = cgroup_create(c->id, &c->limits);
+		if (!cg)
+			fail(c, NULL, NULL);
+	}
+
+	int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
+	if (c->userns)
+		flags |= CLONE_NEWUSER;
+	struct spawn child;
+	if (signals_block() < 0)
+		fail(c, NULL, cg);
+	if (spawn_child(flags, &child) < 0) {
+		if (c->userns && (errno == EPERM || errno == ENOSPC))
+			error_set("%s (%s)", error_message(), userns_hint());
+		fail(c, NULL, cg);
+	}
+	if (child.pid == 0)
+		container_main(c);
+
+	if (cg && cgroup_add_process(cg, child.pid) < 0)
+		fail(c, &child, cg);
+	if (c->userns && userns_map(&ids, child.pid) < 0)
+		fail(c, &child, cg);
+	if (spawn_release(&child) < 0)
+		fail(c, &child, cg);
+	int status = supervise(child.pid);
+	if (status < 0)
+		fail(c, NULL, cg);
+	report_end(c, cg, status);
+	cgroup_destroy(cg);
+
+	/* The container's changes: written out, kept, then removed. */
+	if (commit[0] && layer_commit(c->overlay.upper, commit) < 0)
+		fail(c, NULL, NULL);
+	if (keep[0] && overlay_keep(&c->overlay, keep) < 0)
+		fail(c, NULL, NULL);
+	if (overlay_remove(&c->overlay) < 0)
+		die_with_error();
+	return command_status(status);
+}
+// end::main[]

@@ -1,0 +1,21 @@
+/* Image layers: directories, or layer tarballs unpacked once into a cache. */
+#pragma once
+#include <limits.h>
+
+/* A list of PATHs from a repeatable option (--layer, --volume). */
+struct path_list {
+	const char *items[32];
+	int count;
+};
+int path_list_append(const char *value, void *target);
+
+/* Find the directory for layer PATH: a directory is used as it is; a tarball
+ * (tar, tar.gz, tar.zst, ...) is unpacked into STATE/layers/sha256/<digest>
+ * the first time, and found there every time after. DIR gets the result. */
+int layer_resolve(const char *state, const char *path, char dir[PATH_MAX]);
+
+/* rm -rf PATH, not following symbolic links. */
+int remove_tree(const char *path);
+
+/* mkdir -p PATH. */
+int make_dirs(const char *path);

@@ -1,0 +1,24 @@
+/* Volumes: host directories inside the container; a read-only root. */
+#pragma once
+#include <stdbool.h>
+
+struct volume {
+	char host[4096];      /* absolute, checked by the parent */
+	char target[4096];    /* absolute path inside the container */
+	bool read_only;
+	int tree;             /* the detached copy of HOST's mount (open_tree) */
+};
+
+/* HOST:CONTAINER[:ro] */
+int volume_parse(const char *spec, struct volume *volume);
+
+/* Before pivot_root, while the host's tree is here: take a detached copy of
+ * each HOST (open_tree(2)), made read-only for :ro (mount_setattr(2)). */
+int volumes_open(struct volume *volumes, int count);
+
+/* After pivot_root: attach each copy at its target (move_mount(2)). The
+ * target is found inside the container's root, never on the host. */
+int volumes_attach(struct volume *volumes, int count);
+
+/* --read-only: a tmpfs on /tmp, then "/" remounted read-only. */
+int root_make_read_only(void);
