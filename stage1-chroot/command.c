@@ -51,14 +51,15 @@ _Noreturn void command_exec(char *const command[])
 	trace_exec(command);
 	execvp(command[0], command);
 
-	/* Still here: the command did not start. */
+	/* Still here: the command did not start. _exit(2), not exit(3): this
+	 * process is only a failed exec, with nothing of its own to clean up. */
 	int saved_errno = errno;
 	if (saved_errno == ENOENT) {
 		fprintf(stderr, "box: %s: command not found\n", command[0]);
-		exit(EXIT_NOT_FOUND);
+		_exit(EXIT_NOT_FOUND);
 	}
 	fprintf(stderr, "box: %s: cannot execute: %s\n", command[0], strerror(saved_errno));
-	exit(EXIT_CANNOT_EXEC);
+	_exit(EXIT_CANNOT_EXEC);
 }
 // end::exec[]
 
