@@ -3,6 +3,7 @@
 
 load helpers
 
+# points: 1
 @test "the command sees the rootfs's files, not the host's" {
 	run box "$ROOTFS" cat /etc/box-release
 	assert_success
@@ -10,6 +11,7 @@ load helpers
 	refute [ -e /etc/box-release ]
 }
 
+# points: 1
 @test "a host-only file is invisible by path" {
 	local secret=$BATS_TEST_TMPDIR/host-only
 	echo secret > "$secret"
@@ -20,12 +22,14 @@ load helpers
 	refute_output --partial secret
 }
 
+# points: 1
 @test "the command runs with / as its working directory" {
 	run box "$ROOTFS" pwd
 	assert_success
 	assert_output /
 }
 
+# points: 1
 @test "the environment is clean: PATH, HOME, TERM and HOSTNAME only" {
 	run env -i LEAK=host TERM=dumb "$BOX" "$ROOTFS" env
 	assert_success
@@ -36,6 +40,7 @@ load helpers
 	assert_line --regexp '^HOSTNAME=.'
 }
 
+# points: 1
 @test "the command's exit status comes back: 0 and 7" {
 	run box "$ROOTFS" true
 	assert_success
@@ -43,6 +48,7 @@ load helpers
 	assert_failure 7
 }
 
+# points: 1
 @test "a command killed by signal N gives 128+N" {
 	run box "$ROOTFS" probe signal 9
 	assert_failure 137
@@ -50,6 +56,7 @@ load helpers
 	assert_failure 143
 }
 
+# points: 1
 @test "a command that cannot be executed gives 126, with one line" {
 	run --separate-stderr box "$ROOTFS" /etc/passwd
 	assert_failure 126
@@ -57,6 +64,7 @@ load helpers
 	assert_equal "$stderr" "box: /etc/passwd: cannot execute: Permission denied"
 }
 
+# points: 1
 @test "a command that does not exist gives 127, with one line" {
 	run -127 --separate-stderr box "$ROOTFS" no-such-command
 	assert_failure 127
@@ -64,6 +72,7 @@ load helpers
 	assert_equal "$stderr" "box: no-such-command: command not found"
 }
 
+# points: 1
 @test "a missing rootfs gets one line naming it, and 125" {
 	run --separate-stderr box /no/such/rootfs true
 	assert_failure 125
@@ -71,6 +80,7 @@ load helpers
 	assert_equal "$stderr" "box: ROOTFS /no/such/rootfs: No such file or directory"
 }
 
+# points: 1
 @test "a rootfs that is not a directory gets one line, and 125" {
 	run --separate-stderr box /etc/hostname true
 	assert_failure 125
@@ -78,6 +88,7 @@ load helpers
 	assert_equal "$stderr" "box: ROOTFS /etc/hostname: Not a directory"
 }
 
+# points: 1
 @test "an unknown option gets one line, and 125" {
 	run --separate-stderr box --no-such-option "$ROOTFS" true
 	assert_failure 125
@@ -86,6 +97,7 @@ load helpers
 	assert_equal "$stderr" "box: unknown option --no-such-option (see box --help)"
 }
 
+# points: 1
 @test "a missing command gets one line, and 125" {
 	run --separate-stderr box "$ROOTFS"
 	assert_failure 125
@@ -96,6 +108,7 @@ load helpers
 	assert_one_line_on_stderr
 }
 
+# points: 1
 @test "--help and --version answer on stdout with status 0" {
 	run --separate-stderr box --help
 	assert_success
@@ -106,6 +119,7 @@ load helpers
 	assert_output --regexp '^box [0-9]+\.[0-9]+\.[0-9]+ \((stage[0-9]-[a-z]+|final)\)$'
 }
 
+# points: 1
 @test "--trace narrates the system calls on stderr" {
 	run --separate-stderr box --trace "$ROOTFS" true
 	assert_success
@@ -117,6 +131,7 @@ load helpers
 	fi
 }
 
+# points: 3
 @test "the chroot escape: gets out of stage 1, is contained from stage 2 on" {
 	# The probe, as root inside, chroots into /tmp while holding a descriptor
 	# of its old root, climbs out with chdir(".."), and looks for a file that
@@ -137,6 +152,7 @@ load helpers
 	fi
 }
 
+# points: 1
 @test "an ordinary user: stage 1 refuses with a hint, later stages run rootless" {
 	run --separate-stderr as_user "$BOX" "$ROOTFS" true
 	if [ "$STAGE" -eq 1 ]; then

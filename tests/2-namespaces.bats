@@ -8,12 +8,14 @@ teardown() {
 	[ -z "${IPC_ID:-}" ] || ipcrm -q "$IPC_ID" 2>/dev/null || true
 }
 
+# points: 2
 @test "box's init is PID 1 in the container, and the command is its child" {
 	run box "$ROOTFS" probe pid
 	assert_success
 	assert_output "pid=2 ppid=1"
 }
 
+# points: 1
 @test "/proc and ps show only the container's processes" {
 	run box "$ROOTFS" ps -o pid=,comm=
 	assert_success
@@ -25,6 +27,7 @@ teardown() {
 	assert_failure
 }
 
+# points: 1
 @test "the hostname inside is the container's; the host's is unchanged" {
 	local before=$(hostname)
 	run box --hostname jail-test "$ROOTFS" sh -c 'probe hostname; hostname; cat /etc/hostname'
@@ -35,12 +38,14 @@ teardown() {
 	assert_equal "$(cat "$ROOTFS/etc/hostname")" box-rootfs
 }
 
+# points: 1
 @test "without --hostname, the container gets a random 12-digit id" {
 	run box "$ROOTFS" probe hostname
 	assert_success
 	assert_output --regexp '^[0-9a-f]{12}$'
 }
 
+# points: 1
 @test "a bad --hostname gets one line, and 125" {
 	run --separate-stderr box --hostname 'bad name!' "$ROOTFS" true
 	assert_failure 125
@@ -48,6 +53,7 @@ teardown() {
 	assert_equal "$stderr" "box: --hostname: \"bad name!\" is not a hostname (letters, digits, '-' and '.')"
 }
 
+# points: 2
 @test "the host's mount table is identical before, during and after a run" {
 	local before=$BATS_TEST_TMPDIR/before
 	cat /proc/self/mountinfo > "$before"
@@ -60,6 +66,7 @@ teardown() {
 	assert_success
 }
 
+# points: 1
 @test "inside, the root is the rootfs's own mount, with fresh /proc, /sys and /dev" {
 	run box "$ROOTFS" cat /proc/self/mounts
 	assert_success
@@ -73,6 +80,7 @@ teardown() {
 	refute_output --partial "/boot"
 }
 
+# points: 1
 @test "/dev holds only the few devices a program needs" {
 	run box "$ROOTFS" ls /dev
 	assert_success
@@ -82,12 +90,14 @@ teardown() {
 	assert_output 4
 }
 
+# points: 1
 @test "/sys is read-only" {
 	run box "$ROOTFS" mkdir /sys/fs/box-test
 	assert_failure
 	assert_output --partial "Read-only file system"
 }
 
+# points: 1
 @test "descriptors open in the caller do not reach the container" {
 	# A descriptor of the host's / would lead out of any root.
 	run box "$ROOTFS" sh -c 'test -e /proc/self/fd/7 && echo command-has-it; test -e /proc/1/fd/7 && echo init-has-it; echo checked' 7</
@@ -95,6 +105,7 @@ teardown() {
 	assert_output checked
 }
 
+# points: 1
 @test "an IPC object made on the host is invisible inside" {
 	IPC_ID=$(ipcmk -Q | grep -o '[0-9]*$')
 	grep -q " $IPC_ID " /proc/sysvipc/msg
@@ -103,6 +114,7 @@ teardown() {
 	assert_equal "${#lines[@]}" 1 # the header only
 }
 
+# points: 1
 @test "only lo exists inside, and it is up" {
 	run box "$ROOTFS" ls /sys/class/net
 	assert_success
@@ -114,6 +126,7 @@ teardown() {
 	assert_success
 }
 
+# points: 1
 @test "inside, /proc/self/cgroup shows the container at the root of every hierarchy" {
 	run box "$ROOTFS" cat /proc/self/cgroup
 	assert_success
@@ -121,6 +134,7 @@ teardown() {
 	assert_line --regexp ':/$'
 }
 
+# points: 1
 @test "--check reports namespaces, user namespaces, cgroups, overlayfs and seccomp" {
 	run box --check
 	assert_success
@@ -133,6 +147,7 @@ teardown() {
 	assert_line --regexp '^seccomp filters: '
 }
 
+# points: 1
 @test "--trace narrates clone, each mount, pivot_root, hostname" {
 	run --separate-stderr box --trace --hostname traced "$ROOTFS" true
 	assert_success

@@ -7,12 +7,14 @@ teardown() {
 	box_stop
 }
 
+# points: 2
 @test "an orphaned zombie made inside is reaped" {
 	run box "$ROOTFS" probe zombie
 	assert_success
 	assert_output reaped
 }
 
+# points: 2
 @test "SIGTERM to box ends the command with 143" {
 	box_start "$ROOTFS" sh -c 'echo ready; sleep 100'
 	kill -TERM "$BOX_PID"
@@ -20,6 +22,7 @@ teardown() {
 	assert_equal "$BOX_STATUS" 143
 }
 
+# points: 1
 @test "SIGUSR1, SIGHUP and SIGINT reach the command" {
 	local sig
 	for sig in USR1 HUP INT; do
@@ -32,6 +35,7 @@ teardown() {
 	done
 }
 
+# points: 1
 @test "when the command ends, every process left in the container is ended" {
 	box_start "$ROOTFS" sh -c 'sleep 100 & sleep 100 & echo ready; wait'
 	local inside
@@ -45,6 +49,7 @@ teardown() {
 	done
 }
 
+# points: 1
 @test "box killed by SIGKILL takes its container with it" {
 	box_start "$ROOTFS" sh -c 'echo ready; sleep 100'
 	local inside

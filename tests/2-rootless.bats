@@ -40,6 +40,7 @@ as() { # USER COMMAND...
 	exec setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups --reset-env -- "$@"
 }
 
+# points: 3
 @test "rootless: uid 0 inside, the user's own uid on the host" {
 	local uid=$(id -u "$PLAIN_USER")
 	local fifo=$BATS_TEST_TMPDIR/ready
@@ -63,6 +64,7 @@ as() { # USER COMMAND...
 	BOX_PID=
 }
 
+# points: 1
 @test "rootless: the single-id map, written by box itself" {
 	run as "$PLAIN_USER" "$BOX" "$ROOTFS" cat /proc/self/uid_map /proc/self/setgroups
 	assert_success
@@ -70,6 +72,7 @@ as() { # USER COMMAND...
 	assert_line deny
 }
 
+# points: 1
 @test "rootless: a subordinate range from /etc/subuid, mapped by newuidmap" {
 	command -v newuidmap >/dev/null || fail "newuidmap is missing (Debian's uidmap)"
 	run as "$RANGE_USER" "$BOX" --trace "$ROOTFS" cat /proc/self/uid_map
@@ -79,6 +82,7 @@ as() { # USER COMMAND...
 	assert_line --partial "newuidmap "
 }
 
+# points: 1
 @test "rootless: every namespace of stage 2 works without sudo" {
 	run as "$PLAIN_USER" "$BOX" --hostname rootless "$ROOTFS" sh -c \
 		'echo pid=$$; hostname; ls /sys/class/net; ls /dev | wc -l; test -w /tmp && echo tmp-writable'
@@ -90,12 +94,14 @@ as() { # USER COMMAND...
 	assert_line tmp-writable
 }
 
+# points: 1
 @test "rootless: root inside cannot write what root outside owns" {
 	run as "$PLAIN_USER" "$BOX" "$ROOTFS" touch /etc/rootless-was-here
 	assert_failure
 	refute [ -e "$ROOTFS/etc/rootless-was-here" ]
 }
 
+# points: 3
 @test "rootless: the chroot escape stays contained" {
 	local marker=$BATS_TEST_TMPDIR/host-marker
 	touch "$marker"
@@ -105,6 +111,7 @@ as() { # USER COMMAND...
 	assert_output --partial contained
 }
 
+# points: 1
 @test "--userns as root: root inside is root outside, through a user namespace" {
 	run box --userns "$ROOTFS" cat /proc/self/uid_map
 	assert_success

@@ -24,6 +24,7 @@ assert_no_cgroup_left() { # ID
 	assert_output ""
 }
 
+# points: 3
 @test "a probe touching more than --memory is OOM-killed: 137 and the message" {
 	run --separate-stderr box --memory 32m "$ROOTFS" probe memhog 64
 	assert_failure 137
@@ -31,18 +32,21 @@ assert_no_cgroup_left() { # ID
 	refute_output --partial "allocated"
 }
 
+# points: 1
 @test "a probe under --memory finishes" {
 	run box --memory 64m "$ROOTFS" probe memhog 16
 	assert_success
 	assert_output "allocated 16 MiB"
 }
 
+# points: 1
 @test "a process killed by another signal is not called out of memory" {
 	run --separate-stderr box --memory 64m "$ROOTFS" probe signal 9
 	assert_failure 137
 	assert_equal "$stderr" ""
 }
 
+# points: 3
 @test "a fork storm under --pids 20 gets fewer than 20 processes" {
 	run box --pids 20 "$ROOTFS" probe forks 200
 	assert_success
@@ -54,6 +58,7 @@ assert_no_cgroup_left() { # ID
 	assert_output fine
 }
 
+# points: 3
 @test "a busy loop under --cpus 0.5 gets 0.35 to 0.65 CPU-seconds per second" {
 	# Two seconds of spinning; the CPU time comes from the cgroup's own
 	# counters (--stats), not from a clock.
@@ -66,6 +71,7 @@ assert_no_cgroup_left() { # ID
 		fail "$cpu CPU-seconds in 2 s"
 }
 
+# points: 1
 @test "the host sees the container in box/<id> with its limit; inside, it is at /" {
 	box_start --trace --memory 48m "$ROOTFS" sh -c 'cat /proc/self/cgroup >&2; echo ready; exec sleep 60'
 	local id
@@ -86,6 +92,7 @@ assert_no_cgroup_left() { # ID
 	box_wait
 }
 
+# points: 2
 @test "no cgroup is left after a normal exit, an OOM kill, SIGTERM or an error" {
 	run --separate-stderr box --trace --memory 32m "$ROOTFS" true
 	assert_success
@@ -109,6 +116,7 @@ assert_no_cgroup_left() { # ID
 	assert_no_cgroup_left "$(traced_id "$stderr")"
 }
 
+# points: 1
 @test "bad limits get one line each, and 125" {
 	local args expected
 	while IFS='|' read -r args expected; do
@@ -126,6 +134,7 @@ assert_no_cgroup_left() { # ID
 	EOF
 }
 
+# points: 1
 @test "an ordinary user: limits need a delegated cgroup v2 subtree; without limits, it runs" {
 	run --separate-stderr as_user "$BOX" --memory 64m "$ROOTFS" true
 	assert_failure 125
@@ -135,6 +144,7 @@ assert_no_cgroup_left() { # ID
 	assert_success
 }
 
+# points: 1
 @test "--trace shows each cgroup file written, with its value" {
 	run --separate-stderr box --trace --memory 32m --pids 50 --cpus 0.5 --cpu-weight 50 "$ROOTFS" true
 	assert_success
@@ -145,6 +155,7 @@ assert_no_cgroup_left() { # ID
 	[[ "$stderr" =~ write\ /sys/fs/cgroup/[^\ ]*/cgroup\.procs\ =\ [0-9]+ ]] || fail "$stderr"
 }
 
+# points: 1
 @test "--stats prints peak memory, CPU time and peak tasks from the cgroup" {
 	run --separate-stderr box --stats "$ROOTFS" probe memhog 20
 	assert_success

@@ -25,6 +25,7 @@ sbox() { # box with this test's own state directory
 	"$BOX" --state "$STATE" "$@"
 }
 
+# points: 3
 @test "writes, deletes and renames inside never change the layers on disk" {
 	local rootfs_before layer_before
 	rootfs_before=$(fingerprint "$ROOTFS")
@@ -39,6 +40,7 @@ sbox() { # box with this test's own state directory
 	assert_equal "$(fingerprint "$LAYER")" "$layer_before"
 }
 
+# points: 1
 @test "the layers are stacked: an upper layer's file hides the lower one's" {
 	mkdir -p "$BATS_TEST_TMPDIR/top/opt/app"
 	echo "from the top" > "$BATS_TEST_TMPDIR/top/opt/app/version"
@@ -49,6 +51,7 @@ sbox() { # box with this test's own state directory
 	assert_line --partial "box lab rootfs"
 }
 
+# points: 2
 @test "two containers from the same layers do not see each other's changes, also while both run" {
 	box_start --state "$STATE" --layer "$LAYER" "$ROOTFS" sh -c '
 		echo a > /written-by-a
@@ -65,6 +68,7 @@ sbox() { # box with this test's own state directory
 	assert_output a-did-not-see-b
 }
 
+# points: 1
 @test "a file deleted inside is gone inside and still there in the layer" {
 	run sbox --layer "$LAYER" "$ROOTFS" sh -c 'rm /etc/motd /etc/box-release; cat /etc/motd /etc/box-release 2>&1; true'
 	assert_success
@@ -74,6 +78,7 @@ sbox() { # box with this test's own state directory
 	assert_file_exists "$ROOTFS/etc/box-release"
 }
 
+# points: 3
 @test "commit round trip: the layer holds whiteouts, and reproduces the final state exactly" {
 	local tar=$BATS_TEST_TMPDIR/changes.tar
 	# shellcheck disable=SC2016
@@ -96,6 +101,7 @@ sbox() { # box with this test's own state directory
 	assert_equal "$output" "$final"
 }
 
+# points: 1
 @test "a tar.gz layer works, is unpacked once and reused" {
 	local tar=$BATS_TEST_TMPDIR/layer.tar.gz
 	tar -czf "$tar" -C "$LAYER" .
@@ -110,6 +116,7 @@ sbox() { # box with this test's own state directory
 	[[ "$stderr" != *"unpacking"* ]] || fail "unpacked again: $stderr"
 }
 
+# points: 1
 @test "a tar.zst layer works too" {
 	command -v zstd >/dev/null || fail "zstd is missing (make deps)"
 	local tar=$BATS_TEST_TMPDIR/layer.tar.zst
@@ -119,6 +126,7 @@ sbox() { # box with this test's own state directory
 	assert_output "from the layer"
 }
 
+# points: 3
 @test "a layer tarball with ../ or a symbolic link out of the layer is refused, and writes nothing outside" {
 	local outside=/tmp/box-test-outside.$$ work=$BATS_TEST_TMPDIR/evil
 	mkdir -p "$outside" "$work/a" "$work/b/link"
@@ -146,6 +154,7 @@ sbox() { # box with this test's own state directory
 	assert_output ""
 }
 
+# points: 2
 @test "a volume's writes show on the host; a :ro volume refuses writes" {
 	local host=$BATS_TEST_TMPDIR/volume
 	mkdir -p "$host"
@@ -159,6 +168,7 @@ sbox() { # box with this test's own state directory
 	assert_file_not_exists "$host/nope"
 }
 
+# points: 1
 @test "a volume's target is found inside the container, never through a link to the host" {
 	local host=$BATS_TEST_TMPDIR/volume top=$BATS_TEST_TMPDIR/linklayer
 	mkdir -p "$host" "$top"
@@ -169,6 +179,7 @@ sbox() { # box with this test's own state directory
 	assert_file_exists "$host/marker"
 }
 
+# points: 1
 @test "--read-only refuses writes on / but /tmp works" {
 	run sbox --read-only "$ROOTFS" sh -c 'touch /file-on-root; touch /tmp/file && echo tmp-ok'
 	assert_success
@@ -176,6 +187,7 @@ sbox() { # box with this test's own state directory
 	assert_line tmp-ok
 }
 
+# points: 1
 @test "a container's disk use is its changes only: a 1 MiB write costs about 1 MiB" {
 	local keep=$BATS_TEST_TMPDIR/kept
 	run sbox --keep "$keep" "$ROOTFS" sh -c 'head -c 1048576 /dev/urandom > /big; echo x >> /etc/box-release'
@@ -188,6 +200,7 @@ sbox() { # box with this test's own state directory
 	assert_file_not_exists "$keep/bin/busybox"
 }
 
+# points: 1
 @test "nothing is left after exit, unless --keep" {
 	local before
 	before=$(cat /proc/self/mountinfo)
@@ -203,6 +216,7 @@ sbox() { # box with this test's own state directory
 	assert_output ""
 }
 
+# points: 1
 @test "--trace shows the overlay options, each volume, each layer" {
 	local tar=$BATS_TEST_TMPDIR/layer.tar
 	tar -cf "$tar" -C "$LAYER" .
@@ -216,6 +230,7 @@ sbox() { # box with this test's own state directory
 	[[ "$stderr" == *"layer $tar: sha256:"* ]] || fail "$stderr"
 }
 
+# points: 1
 @test "a bad --volume or --layer gets one line, and 125" {
 	local args expected
 	while IFS='|' read -r args expected; do
@@ -232,6 +247,7 @@ sbox() { # box with this test's own state directory
 	refute [ -n "$(ls -A "$STATE/containers" 2>/dev/null)" ]
 }
 
+# points: 1
 @test "rootless: an ordinary user's container runs on overlayfs too" {
 	# The user's state directory must be reachable by it: not under bats's own.
 	USER_STATE=$(mktemp -d /tmp/box-user-state.XXXXXX)

@@ -1,5 +1,8 @@
 # Shared by every suite. tests/run sets BOX (the box under test), STAGE (its
 # stage number, 7 for the final runtime) and ROOTFS (the built-in rootfs).
+#
+# Each test carries its weight for the grader on the line above it:
+# "# points: N" (make grade STAGE=N adds them up).
 
 bats_require_minimum_version 1.5.0
 
