@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char last_error[1024];
 bool trace_enabled;
@@ -40,15 +41,29 @@ const char *error_message(void)
 	return last_error[0] ? last_error : "unknown error";
 }
 
+/* "box: <message>\n" in one write(2): the container's PID 1 and its command
+ * write to the same stderr, and their lines must not cut into each other. */
+static void say(const char *fmt, va_list ap)
+{
+	char line[2048];
+	int length = snprintf(line, sizeof(line), "box: ");
+
+	length += vsnprintf(line + length, sizeof(line) - length - 1, fmt, ap);
+	if (length > (int)sizeof(line) - 2)
+		length = sizeof(line) - 2;
+	line[length++] = '\n';
+	fflush(stderr);
+	if (write(STDERR_FILENO, line, (size_t)length) < 0)
+		return; /* nowhere left to say it */
+}
+
 _Noreturn void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("box: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(EXIT_BOX_FAILED);
 }
 
@@ -63,9 +78,7 @@ void trace(const char *fmt, ...)
 
 	if (!trace_enabled)
 		return;
-	fputs("box: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }

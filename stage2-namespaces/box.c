@@ -32,7 +32,7 @@
 #include "userns.h"
 
 struct container {
-	char rootfs[PATH_MAX]; /* absolute: the child changes directory */
+	char rootfs[PATH_MAX]; /* realpath(3): the same directory after chdir and binds */
 	char **command;
 	const char *hostname;
 	bool userns;

@@ -73,8 +73,9 @@ int spawn_child(int flags, struct spawn *spawn)
 		 * stderr: a descriptor of a host directory is a way out of any
 		 * root (openat(fd, "..") climbs from it), for PID 1 and for the
 		 * command alike. close_range(2) closes the pipe too. */
-		if (close_range(3, ~0U, 0) < 0)
-			_exit(EXIT_BOX_FAILED);
+		if (close_range(3, ~0U, 0) < 0) /* before Linux 5.9: one by one */
+			for (long fd = 3, max = sysconf(_SC_OPEN_MAX); fd < max; fd++)
+				close((int)fd);
 		spawn->pid = 0;
 		spawn->release_fd = -1;
 		return 0;

@@ -36,7 +36,7 @@
 
 struct container {
 	char id[16];           /* names the cgroup box/<id>; the default hostname */
-	char rootfs[PATH_MAX]; /* absolute: the child changes directory */
+	char rootfs[PATH_MAX]; /* realpath(3): the same directory after chdir and binds */
 	char **command;
 	const char *hostname;
 	bool userns;
@@ -53,8 +53,7 @@ static const struct cli_option options[] = {
 	USERNS_OPTION(&container.userns),
 	CHECK_OPTION(&container.check),
 	CGROUP_OPTIONS(&container.limits),
-	{ "stats", NULL, "at exit, print peak memory, CPU time and peak tasks", cli_set_flag,
-	  &container.stats },
+	CGROUP_STATS_OPTION(&container.stats),
 	{ 0 },
 };
 
@@ -81,27 +80,6 @@ static _Noreturn void container_main(const struct container *c)
 		die_with_error();
 	exit(command_status(status));
 }
-
-// tag::report[]
-/* After the container: an OOM kill said plainly, and --stats. */
-static void report_end(const struct container *c, const struct cgroup *cg, int status)
-{
-	if (!cg)
-		return;
-	if (cgroup_oom_kills(cg) > 0) {
-		bool killed = WIFSIGNALED(status) || command_status(status) == 128 + SIGKILL;
-		fprintf(stderr, "box: %s: out of memory (limit %llu MiB)\n",
-			killed ? "killed" : "a process was killed", c->limits.memory >> 20);
-	}
-	if (c->stats) {
-		struct cgroup_stats s;
-		cgroup_read_stats(cg, &s);
-		fprintf(stderr, "box: stats: cpu %.2f s (user %.2f s, system %.2f s), "
-			"memory peak %.1f MiB, tasks peak %ld\n", s.cpu_user + s.cpu_system,
-			s.cpu_user, s.cpu_system, s.memory_peak / 1048576.0, s.tasks_peak);
-	}
-}
-// end::report[]
 
 /* Undo what the parent made, and fail with the first error. */
 static _Noreturn void fail(struct spawn *child, struct cgroup *cg)
@@ -174,7 +152,7 @@ int main(int argc, char **argv)
 	int status = supervise(child.pid);
 	if (status < 0)
 		fail(NULL, cg);
-	report_end(c, cg, status);
+	cgroup_report(cg, status, c->stats);
 	cgroup_destroy(cg);
 	return command_status(status);
 }

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -435,6 +436,28 @@ void cgroup_read_stats(const struct cgroup *cgroup, struct cgroup_stats *stats)
 	}
 	stats->tasks_peak = (long)file_read_number(pids, "pids.peak");
 }
+
+// tag::report[]
+void cgroup_report(const struct cgroup *cgroup, int wait_status, bool stats)
+{
+	if (!cgroup)
+		return;
+	if (cgroup_oom_kills(cgroup) > 0) {
+		/* The command, or box's init for it, ended by SIGKILL. */
+		bool killed = WIFSIGNALED(wait_status) ||
+			      (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 128 + SIGKILL);
+		fprintf(stderr, "box: %s: out of memory (limit %llu MiB)\n",
+			killed ? "killed" : "a process was killed", cgroup->limits.memory >> 20);
+	}
+	if (stats) {
+		struct cgroup_stats s;
+		cgroup_read_stats(cgroup, &s);
+		fprintf(stderr, "box: stats: cpu %.2f s (user %.2f s, system %.2f s), "
+			"memory peak %.1f MiB, tasks peak %ld\n", s.cpu_user + s.cpu_system,
+			s.cpu_user, s.cpu_system, s.memory_peak / 1048576.0, s.tasks_peak);
+	}
+}
+// end::report[]
 
 /* A group can only be removed once no process is in it. The container's
  * processes are gone when its PID 1 has ended, but the kernel may still be

@@ -57,6 +57,13 @@ long cgroup_oom_kills(const struct cgroup *cgroup);
 /* Peak memory, CPU time and peak tasks, from the cgroup's own counters. */
 void cgroup_read_stats(const struct cgroup *cgroup, struct cgroup_stats *stats);
 
+#define CGROUP_STATS_OPTION(target) \
+	{ "stats", NULL, "at exit, print peak memory, CPU time and peak tasks", cli_set_flag, target }
+
+/* After the container: say plainly if the OOM killer struck (from the
+ * group's own counter, not a guess from SIGKILL), and print --stats. */
+void cgroup_report(const struct cgroup *cgroup, int wait_status, bool stats);
+
 /* Remove the container's directories (they must be empty of processes: the
  * container has ended) and free CGROUP. NULL is fine. */
 void cgroup_destroy(struct cgroup *cgroup);

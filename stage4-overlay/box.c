@@ -24,7 +24,6 @@
 #include "cli.h"
 #include "clone.h"
 #include "command.h"
-#include "commit.h"
 #include "filesystems.h"
 #include "hostname.h"
 #include "init.h"
@@ -41,17 +40,16 @@
 
 struct container {
 	char id[16];           /* names the cgroup box/<id> and the state directory */
-	char rootfs[PATH_MAX]; /* the bottom layer */
+	char rootfs[PATH_MAX]; /* the bottom layer, by realpath(3) */
 	char **command;
 	const char *hostname;
 	bool userns;
 	bool check;
 	struct cgroup_limits limits;
 	bool stats;
-	struct path_list layers, volume_specs;
+	struct image image;
+	struct path_list volume_specs;
 	struct volume volumes[32];
-	const char *state, *keep, *commit;
-	bool read_only;
 	struct overlay overlay;
 };
 
@@ -63,20 +61,9 @@ static const struct cli_option options[] = {
 	USERNS_OPTION(&container.userns),
 	CHECK_OPTION(&container.check),
 	CGROUP_OPTIONS(&container.limits),
-	{ "stats", NULL, "at exit, print peak memory, CPU time and peak tasks", cli_set_flag,
-	  &container.stats },
-	{ "layer", "PATH", "a layer on top of ROOTFS: a directory or a tarball (repeat, bottom first)",
-	  path_list_append, &container.layers },
-	{ "volume", "HOST:CONTAINER[:ro]", "bind-mount a host directory (repeat)",
-	  path_list_append, &container.volume_specs },
-	{ "read-only", NULL, "make / read-only (with a writable tmpfs on /tmp)", cli_set_flag,
-	  &container.read_only },
-	{ "keep", "DIR", "at exit, move the container's upper layer to DIR", cli_set_string,
-	  &container.keep },
-	{ "commit", "FILE", "at exit, write the container's changes to FILE as an OCI layer tar",
-	  cli_set_string, &container.commit },
-	{ "state", "DIR", "where layers and containers live (default /var/lib/box)",
-	  cli_set_string, &container.state },
+	CGROUP_STATS_OPTION(&container.stats),
+	IMAGE_OPTIONS(&container.image),
+	VOLUME_OPTION(&container.volume_specs),
 	{ 0 },
 };
 
@@ -102,7 +89,7 @@ static _Noreturn void container_main(struct container *c)
 	    volumes_attach(c->volumes, volumes) < 0 ||
 	    hostname_set(c->hostname) < 0 ||
 	    loopback_up() < 0 ||
-	    (c->read_only && root_make_read_only() < 0))
+	    (c->image.read_only && root_make_read_only() < 0))
 		die_with_error();
 
 	int status = init_run(c->command);
@@ -111,25 +98,6 @@ static _Noreturn void container_main(struct container *c)
 	exit(command_status(status));
 }
 // end::child[]
-
-/* After the container: an OOM kill said plainly, and --stats (as stage 3). */
-static void report_end(const struct container *c, const struct cgroup *cg, int status)
-{
-	if (!cg)
-		return;
-	if (cgroup_oom_kills(cg) > 0) {
-		bool killed = WIFSIGNALED(status) || command_status(status) == 128 + SIGKILL;
-		fprintf(stderr, "box: %s: out of memory (limit %llu MiB)\n",
-			killed ? "killed" : "a process was killed", c->limits.memory >> 20);
-	}
-	if (c->stats) {
-		struct cgroup_stats s;
-		cgroup_read_stats(cg, &s);
-		fprintf(stderr, "box: stats: cpu %.2f s (user %.2f s, system %.2f s), "
-			"memory peak %.1f MiB, tasks peak %ld\n", s.cpu_user + s.cpu_system,
-			s.cpu_user, s.cpu_system, s.memory_peak / 1048576.0, s.tasks_peak);
-	}
-}
 
 /* Undo what the parent made, and fail with the first error. */
 static _Noreturn void fail(struct container *c, struct spawn *child, struct cgroup *cg)
@@ -144,37 +112,11 @@ static _Noreturn void fail(struct container *c, struct spawn *child, struct cgro
 	die("%s", message);
 }
 
-/* The layers, bottom first: ROOTFS, then each --layer (tarballs unpacked). */
-static int layers_resolve(struct container *c, const char *state, char lowers[][PATH_MAX])
-{
-	snprintf(lowers[0], PATH_MAX, "%s", c->rootfs);
-	for (int i = 0; i < c->layers.count; i++)
-		if (layer_resolve(state, c->layers.items[i], lowers[i + 1]) < 0)
-			return -1;
-	return 0;
-}
-
-/* PATH made absolute, so that it means the same after chdir. */
-static int absolute_path(const char *path, char absolute[PATH_MAX])
-{
-	char cwd[PATH_MAX];
-
-	if (path[0] == '/')
-		return snprintf(absolute, PATH_MAX, "%s", path) < PATH_MAX ? 0 : error_set("%s: too long", path);
-	if (!getcwd(cwd, sizeof(cwd)))
-		return error_errno("getcwd");
-	if (snprintf(absolute, PATH_MAX, "%s/%s", cwd, path) >= PATH_MAX)
-		return error_set("%s: too long", path);
-	return 0;
-}
-
 // tag::main[]
 int main(int argc, char **argv)
 {
 	struct container *c = &container;
 	struct userns ids;
-	char state[PATH_MAX], keep[PATH_MAX] = "", commit[PATH_MAX] = "";
-	static char lowers[33][PATH_MAX];
 
 	int first = cli_parse(argc, argv, &program);
 	if (c->check)
@@ -191,15 +133,6 @@ int main(int argc, char **argv)
 	for (int i = 0; i < c->volume_specs.count; i++)
 		if (volume_parse(c->volume_specs.items[i], &c->volumes[i]) < 0)
 			die("--volume: %s", error_message());
-	if (c->keep && access(c->keep, F_OK) == 0)
-		die("--keep: %s already exists", c->keep);
-	if ((c->keep && absolute_path(c->keep, keep) < 0) ||
-	    (c->commit && absolute_path(c->commit, commit) < 0))
-		die_with_error();
-	if (c->state)
-		snprintf(state, sizeof(state), "%s", c->state);
-	else if (state_dir_default(state, sizeof(state)) < 0)
-		die_with_error();
 	if (hostname_random(c->id, sizeof(c->id)) < 0)
 		die_with_error();
 	if (!c->hostname)
@@ -209,12 +142,8 @@ int main(int argc, char **argv)
 		die_with_error();
 
 	/* The root: layers found (or unpacked), this container's own layer made. */
-	if (layers_resolve(c, state, lowers) < 0)
-		die_with_error();
-	const char *lower_paths[33];
-	for (int i = 0; i <= c->layers.count; i++)
-		lower_paths[i] = lowers[i];
-	if (overlay_prepare(&c->overlay, state, c->id, lower_paths, c->layers.count + 1, c->userns) < 0)
+	if (image_resolve(&c->image, c->rootfs) < 0 ||
+	    overlay_prepare(&c->overlay, &c->image, c->id, c->userns) < 0)
 		die_with_error();
 
 	struct cgroup *cg = NULL;
@@ -247,16 +176,12 @@ int main(int argc, char **argv)
 	int status = supervise(child.pid);
 	if (status < 0)
 		fail(c, NULL, cg);
-	report_end(c, cg, status);
+	cgroup_report(cg, status, c->stats);
 	cgroup_destroy(cg);
 
 	/* The container's changes: written out, kept, then removed. */
-	if (commit[0] && layer_commit(c->overlay.upper, commit) < 0)
+	if (overlay_finish(&c->overlay, &c->image) < 0)
 		fail(c, NULL, NULL);
-	if (keep[0] && overlay_keep(&c->overlay, keep) < 0)
-		fail(c, NULL, NULL);
-	if (overlay_remove(&c->overlay) < 0)
-		die_with_error();
 	return command_status(status);
 }
 // end::main[]

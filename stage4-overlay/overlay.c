@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commit.h"
 #include "layers.h"
 #include "report.h"
 
@@ -50,17 +51,51 @@ int state_dir_default(char *state, size_t size)
 	return 0;
 }
 
-int overlay_prepare(struct overlay *overlay, const char *state, const char *id,
-		    const char *const lowers[], int count, bool userns)
+/* PATH made absolute, so that it means the same after chdir. */
+static int absolute_path(const char *path, char absolute[PATH_MAX])
 {
+	char cwd[PATH_MAX];
+
+	if (path[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+		return error_errno("getcwd");
+	if (snprintf(absolute, PATH_MAX, "%s%s%s", path[0] == '/' ? "" : cwd,
+		     path[0] == '/' ? "" : "/", path) >= PATH_MAX)
+		return error_set("%s: too long", path);
+	return 0;
+}
+
+int image_resolve(struct image *image, const char *rootfs)
+{
+	if (image->keep_option && access(image->keep_option, F_OK) == 0)
+		return error_set("--keep: %s already exists", image->keep_option);
+	if ((image->keep_option && absolute_path(image->keep_option, image->keep) < 0) ||
+	    (image->commit_option && absolute_path(image->commit_option, image->commit) < 0))
+		return -1;
+	if (image->state_option)
+		snprintf(image->state, sizeof(image->state), "%s", image->state_option);
+	else if (state_dir_default(image->state, sizeof(image->state)) < 0)
+		return -1;
+	snprintf(image->lowers[0], PATH_MAX, "%s", rootfs);
+	for (int i = 0; i < image->layers.count; i++)
+		if (layer_resolve(image->state, image->layers.items[i], image->lowers[i + 1]) < 0)
+			return -1;
+	image->count = image->layers.count + 1;
+	return 0;
+}
+
+int overlay_prepare(struct overlay *overlay, const struct image *image, const char *id,
+		    bool userns)
+{
+	const char *state = image->state;
 	size_t used = 0;
 
 	/* overlayfs lists the lower layers top first, separated by ':'. */
-	for (int i = count - 1; i >= 0; i--) {
-		if (strpbrk(lowers[i], ":,"))
-			return error_set("layer %s: overlayfs cannot take ':' or ',' in a path", lowers[i]);
+	for (int i = image->count - 1; i >= 0; i--) {
+		const char *lower = image->lowers[i];
+		if (strpbrk(lower, ":,"))
+			return error_set("layer %s: overlayfs cannot take ':' or ',' in a path", lower);
 		used += snprintf(overlay->lowerdir + used, sizeof(overlay->lowerdir) - used,
-				 "%s%s", used ? ":" : "", lowers[i]);
+				 "%s%s", used ? ":" : "", lower);
 		if (used >= sizeof(overlay->lowerdir))
 			return error_set("too many layers for one overlay mount");
 	}
@@ -105,12 +140,16 @@ int overlay_mount(const struct overlay *overlay)
 }
 // end::mount[]
 
-int overlay_keep(const struct overlay *overlay, const char *keep)
+int overlay_finish(const struct overlay *overlay, const struct image *image)
 {
-	trace("rename(\"%s\", \"%s\"): --keep", overlay->upper, keep);
-	if (rename(overlay->upper, keep) < 0)
-		return error_errno("--keep: move %s to %s", overlay->upper, keep);
-	return 0;
+	if (image->commit[0] && layer_commit(overlay->upper, image->commit) < 0)
+		return -1;
+	if (image->keep[0]) {
+		trace("rename(\"%s\", \"%s\"): --keep", overlay->upper, image->keep);
+		if (rename(overlay->upper, image->keep) < 0)
+			return error_errno("--keep: move %s to %s", overlay->upper, image->keep);
+	}
+	return overlay_remove(overlay);
 }
 
 int overlay_remove(const struct overlay *overlay)

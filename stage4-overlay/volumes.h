@@ -9,6 +9,10 @@ struct volume {
 	int tree;             /* the detached copy of HOST's mount (open_tree) */
 };
 
+#define VOLUME_OPTION(list) \
+	{ "volume", "HOST:CONTAINER[:ro]", "bind-mount a host directory (repeat)", \
+	  path_list_append, list }
+
 /* HOST:CONTAINER[:ro] */
 int volume_parse(const char *spec, struct volume *volume);
 
