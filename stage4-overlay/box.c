@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 
 	/* The container's changes: written out, kept, then removed. */
 	if (overlay_finish(&c->overlay, &c->image) < 0)
-		fail(c, NULL, NULL);
+		die_with_error(); /* and leave what is left: it may be all the user has */
 	return command_status(status);
 }
 // end::main[]

@@ -22,6 +22,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "layers.h"
 #include "report.h"
 
 /* nftw(3) has no argument for its callback: the walk's state lives here. */
@@ -75,22 +76,6 @@ static int copy_data(const char *path, struct archive_entry *entry)
 	return n < 0 ? error_errno("commit: read %s", path) : 0;
 }
 
-/* Keep the file's own attributes; drop overlayfs's bookkeeping. */
-static void drop_overlay_xattrs(struct archive_entry *entry)
-{
-	struct archive_entry *clean = archive_entry_clone(entry);
-	const char *name;
-	const void *value;
-	size_t size;
-
-	archive_entry_xattr_clear(entry);
-	archive_entry_xattr_reset(clean);
-	while (archive_entry_xattr_next(clean, &name, &value, &size) == ARCHIVE_OK)
-		if (!strstr(name, ".overlay."))
-			archive_entry_xattr_add_entry(entry, name, value, size);
-	archive_entry_free(clean);
-}
-
 // tag::commit[]
 static int add_path(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -117,7 +102,7 @@ static int add_path(const char *path, const struct stat *st, int type, struct FT
 		return -1;
 	}
 	archive_entry_set_pathname(entry, name);
-	drop_overlay_xattrs(entry);
+	layer_entry_drop_overlay_xattrs(entry);
 	/* The second name of a hard link is written as a link to the first. */
 	archive_entry_linkify(walk.links, &entry, &sparse);
 	int result = 0;

@@ -88,6 +88,21 @@ out:
 	return result;
 }
 
+void layer_entry_drop_overlay_xattrs(struct archive_entry *entry)
+{
+	struct archive_entry *clean = archive_entry_clone(entry);
+	const char *name;
+	const void *value;
+	size_t size;
+
+	archive_entry_xattr_clear(entry);
+	archive_entry_xattr_reset(clean);
+	while (archive_entry_xattr_next(clean, &name, &value, &size) == ARCHIVE_OK)
+		if (!strstr(name, ".overlay."))
+			archive_entry_xattr_add_entry(entry, name, value, size);
+	archive_entry_free(clean);
+}
+
 /* Open directory DIR below the working directory; the kernel refuses "..",
  * absolute paths and symbolic links on the way (openat2(2), RESOLVE_BENEATH). */
 static int open_beneath(const char *dir)
@@ -99,7 +114,7 @@ static int open_beneath(const char *dir)
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
 
 	if (fd < 0)
-		return error_errno("layer entry in %s (outside the layer?)", dir);
+		return error_errno("layer entry in %s (not in the layer before it, or outside it)", dir);
 	return fd;
 }
 
@@ -120,7 +135,9 @@ static int whiteout_apply(const char *pathname, int *handled)
 	if (fd < 0)
 		return -1;
 	if (strcmp(base, ".wh..wh..opq") == 0) {
-		if (fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) < 0)
+		/* An ordinary user's overlay is mounted with userxattr. */
+		const char *opaque = geteuid() == 0 ? "trusted.overlay.opaque" : "user.overlay.opaque";
+		if (fsetxattr(fd, opaque, "y", 1, 0) < 0)
 			return error_errno("mark %s opaque", dir);
 		return 0;
 	}
@@ -149,8 +166,9 @@ static int copy_data(struct archive *reader, struct archive *writer)
 static int unpack(const char *tarball)
 {
 	/* LAB: unpack TARBALL into the current directory with libarchive, refusing entries that land outside it, turning OCI whiteouts into overlay ones. */
+	/* Owners only as root: an ordinary user's files are all its own. */
 	const int flags = ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
-			  ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_OWNER |
+			  ARCHIVE_EXTRACT_SECURE_SYMLINKS | (geteuid() == 0 ? ARCHIVE_EXTRACT_OWNER : 0) |
 			  ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR;
 	struct archive *reader = archive_read_new();
 	struct archive *writer = archive_write_disk_new();
@@ -170,6 +188,7 @@ static int unpack(const char *tarball)
 			goto out;
 		if (whiteout)
 			continue;
+		layer_entry_drop_overlay_xattrs(entry);
 		if (archive_write_header(writer, entry) != ARCHIVE_OK ||
 		    copy_data(reader, writer) < 0 ||
 		    archive_write_finish_entry(writer) != ARCHIVE_OK) {
@@ -252,7 +271,15 @@ int layer_resolve(const char *state, const char *path, char dir[PATH_MAX])
 	int unpacked = unpack(path);
 	if (fchdir(back) < 0)
 		unpacked = error_errno("return to the working directory");
-	if (unpacked < 0 || rename(temporary, cache) < 0) {
+	if (unpacked == 0 && rename(temporary, cache) < 0 &&
+	    (errno == ENOTEMPTY || errno == EEXIST) && access(cache, F_OK) == 0) {
+		/* Another box unpacked the same layer first: use its copy. */
+		trace("layer %s: unpacked by another box meanwhile, reused", path);
+		remove_tree(temporary);
+		snprintf(dir, PATH_MAX, "%s", cache);
+		return 0;
+	}
+	if (unpacked < 0 || access(cache, F_OK) < 0) {
 		if (unpacked == 0)
 			error_errno("rename %s to %s", temporary, cache);
 		char message[1024];

@@ -14,6 +14,11 @@ int path_list_append(const char *value, void *target);
  * the first time, and found there every time after. DIR gets the result. */
 int layer_resolve(const char *state, const char *path, char dir[PATH_MAX]);
 
+struct archive_entry;
+/* Keep an entry's own extended attributes; drop overlayfs's (*.overlay.*):
+ * its bookkeeping must neither leave a container nor enter one. */
+void layer_entry_drop_overlay_xattrs(struct archive_entry *entry);
+
 /* rm -rf PATH, not following symbolic links. */
 int remove_tree(const char *path);
 

@@ -83,6 +83,27 @@ int image_resolve(struct image *image, const char *rootfs)
 	return 0;
 }
 
+/* --keep moves the upper layer with rename(2): say now, not after the run,
+ * if DIR's parent is missing or on another file system. */
+static int keep_check(const char *keep, const char *upper)
+{
+	char parent[PATH_MAX];
+	struct stat here, there;
+
+	if (!keep[0])
+		return 0;
+	snprintf(parent, sizeof(parent), "%s", keep);
+	*strrchr(parent, '/') = '\0';
+	if (stat(parent[0] ? parent : "/", &there) < 0)
+		return error_errno("--keep %s: %s", keep, parent[0] ? parent : "/");
+	if (stat(upper, &here) < 0)
+		return error_errno("%s", upper);
+	if (here.st_dev != there.st_dev)
+		return error_set("--keep %s: not on the file system of the state directory %s",
+				 keep, upper);
+	return 0;
+}
+
 int overlay_prepare(struct overlay *overlay, const struct image *image, const char *id,
 		    bool userns)
 {
@@ -107,7 +128,7 @@ int overlay_prepare(struct overlay *overlay, const struct image *image, const ch
 	if (strpbrk(overlay->dir, ":,"))
 		return error_set("state directory %s: overlayfs cannot take ':' or ','", state);
 	if (make_dirs(overlay->upper) < 0 || make_dirs(overlay->work) < 0 ||
-	    make_dirs(overlay->merged) < 0) {
+	    make_dirs(overlay->merged) < 0 || keep_check(image->keep, overlay->upper) < 0) {
 		char message[1024];
 		snprintf(message, sizeof(message), "%s", error_message());
 		overlay_remove(overlay);
@@ -124,7 +145,11 @@ int overlay_mount(const struct overlay *overlay)
 	/* LAB: mount the overlay on merged: the layers read-only (lowerdir), this container's upper and work directories. */
 	/* In a user namespace, overlayfs keeps its whiteouts and opaque marks
 	 * in user.* attributes: trusted.* are root's alone (Linux 5.11). */
-	snprintf(options, sizeof(options), "lowerdir=%s,upperdir=%s,workdir=%s%s",
+	/* No redirects (neither made nor followed: a layer could hold a bad one)
+	 * and no metadata-only copies: the upper layer then holds
+	 * whole files and plain whiteouts, which commit.c can translate. */
+	snprintf(options, sizeof(options),
+		 "lowerdir=%s,upperdir=%s,workdir=%s,redirect_dir=nofollow,metacopy=off%s",
 		 overlay->lowerdir, overlay->upper, overlay->work,
 		 overlay->userxattr ? ",userxattr" : "");
 	trace("mount(\"overlay\", \"%s\", \"overlay\", \"%s\")", overlay->merged, options);
@@ -147,7 +172,8 @@ int overlay_finish(const struct overlay *overlay, const struct image *image)
 	if (image->keep[0]) {
 		trace("rename(\"%s\", \"%s\"): --keep", overlay->upper, image->keep);
 		if (rename(overlay->upper, image->keep) < 0)
-			return error_errno("--keep: move %s to %s", overlay->upper, image->keep);
+			return error_errno("--keep: move %s to %s (the changes stay there)",
+					   overlay->upper, image->keep);
 	}
 	return overlay_remove(overlay);
 }

@@ -260,3 +260,28 @@ sbox() { # box with this test's own state directory
 	run ls -A "$state/containers"
 	assert_output ""
 }
+
+# points: 1
+@test "--keep on another file system is refused before the container runs" {
+	[ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$BATS_TEST_TMPDIR")" ] ||
+		fail "/dev/shm and the test's directory share a file system here"
+	run --separate-stderr sbox --keep /dev/shm/box-kept-$$ "$ROOTFS" touch /ran
+	assert_failure 125
+	assert_one_line_on_stderr
+	[[ "$stderr" == *"not on the file system of the state directory"* ]] || fail "$stderr"
+	refute [ -e /dev/shm/box-kept-$$ ]
+	refute [ -n "$(ls -A "$STATE/containers" 2>/dev/null)" ]
+}
+
+# points: 2
+@test "rootless: a tar layer with whiteouts, made by root, works for an ordinary user" {
+	local tar=$BATS_TEST_TMPDIR/changes.tar
+	run sbox --commit "$tar" "$ROOTFS" sh -c 'rm /etc/hosts; rm -r /home; mkdir -p /home/fresh'
+	assert_success
+	USER_STATE=$(mktemp -d /tmp/box-user-state.XXXXXX)
+	cp "$tar" "$USER_STATE/changes.tar"
+	chown -R nobody:nogroup "$USER_STATE"
+	run as_user "$BOX" --state "$USER_STATE" --layer "$USER_STATE/changes.tar" "$ROOTFS" sh -c 'test -e /etc/hosts && echo hosts-still-there; ls /home'
+	assert_success
+	assert_output fresh
+}
