@@ -1,21 +1,22 @@
 # The cgroup v2 VM: stage 3's cgroup code proven on a real cgroup v2 kernel.
 #
 #   make test-cgroup2                  tests/run 3 in the VM
-#   make test-cgroup2 VM_STAGES="3 7"  other stages (the same words tests/run takes)
+#   make test-cgroup2 VM_STAGES="3 7"  other stages (the words tests/run takes)
+#   tools/vm/run-in-vm COMMAND...      any command in the VM (see that file)
 #
 # This host mounts the cgroup v1 controllers, so tools/vm/run-in-vm boots
-# Debian's generic kernel under qemu (software emulation, minutes not
+# Debian's generic kernel under qemu (software emulation: minutes, not
 # seconds) with cgroup2 at /sys/fs/cgroup and runs the tests there. Build on
-# the host (the `all` prerequisite); the guest only runs the tests.
-# The first run downloads the kernel package into build/vm/ (once).
+# the host (the `all` prerequisite); the guest only runs the tests. The
+# first run downloads the kernel package into build/vm/ (once).
 # VM_TIMEOUT, VM_MEMORY, VM_CPUS: see tools/vm/run-in-vm.
 
 VM_STAGES ?= 3
 VM_OUT    := $(BUILD)/vm/out
 
-# Fails when the guest's tests fail or when the guest wrote no status
-# (run-in-vm's own exit status), and also when no test ran at all: a suite
-# that bats could not even start reads "0 passed, 0 failed".
+# Fails when the guest's tests fail or the guest wrote no status (both in
+# run-in-vm's exit status), and also when no test passed at all: a suite
+# that bats could not even start reads "0 passed, 0 failed" in tests/run.
 test-cgroup2: all
 	tools/vm/run-in-vm env CI=$(CI) tests/run $(VM_STAGES)
 	@grep -Eq '^[1-9][0-9]* passed, 0 failed, [0-9]+ skipped$$' $(VM_OUT)/stdout || \
