@@ -5,7 +5,7 @@
 # and then includes this file. `make -C stageN-name` builds that stage alone.
 
 TOP        := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
-STAGE      := $(notdir $(CURDIR))
+STAGE_NAME := $(notdir $(CURDIR))
 VERSION    := $(shell cat $(TOP)/VERSION)
 
 # Sources are found in this directory first, then in the earlier stages it
@@ -17,7 +17,7 @@ CC         ?= cc
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -fstack-protector-strong
 CPPFLAGS   += -D_GNU_SOURCE -I. $(addprefix -I$(TOP)/,$(REUSES)) \
-              -DBOX_VERSION='"$(VERSION)"' -DBOX_STAGE='"$(STAGE)"'
+              -DBOX_VERSION='"$(VERSION)"' -DBOX_STAGE='"$(STAGE_NAME)"'
 
 # make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer, with clang.
 ifeq ($(SANITIZE),1)

@@ -48,7 +48,7 @@ else # a handout tree
 
 grade: deps rootfs
 	@$(call lab_build,.)
-	tools/lab/grade $(if $(BOX),--box $(BOX)) $(or $(STAGE),$(lastword $(LAB_STAGES)))
+	tools/lab/grade $(strip $(if $(BOX),--box $(BOX)) $(or $(STAGE),$(lastword $(LAB_STAGES))))
 
 .PHONY: grade
 
