@@ -28,13 +28,9 @@ static const struct cli_program program = {
 // tag::main[]
 int main(int argc, char **argv)
 {
-	int first = cli_parse(argc, argv, &program);
-	if (first >= argc)
-		cli_usage_error("missing ROOTFS and COMMAND");
-	if (first + 1 >= argc)
-		cli_usage_error("missing COMMAND after ROOTFS %s", argv[first]);
-	const char *rootfs = argv[first];
-	char **command = &argv[first + 1];
+	const char *rootfs;
+	char **command;
+	cli_operands(argc, argv, cli_parse(argc, argv, &program), &rootfs, &command);
 
 	if (rootfs_check(rootfs) < 0)
 		die_with_error();

@@ -7,6 +7,7 @@
 #include "chroot.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,15 @@ int rootfs_check(const char *rootfs)
 		return error_errno("ROOTFS %s", rootfs);
 	if (!S_ISDIR(st.st_mode))
 		return error_set("ROOTFS %s: Not a directory", rootfs);
+	return 0;
+}
+
+int rootfs_resolve(const char *rootfs, char *resolved)
+{
+	if (rootfs_check(rootfs) < 0)
+		return -1;
+	if (!realpath(rootfs, resolved))
+		return error_errno("ROOTFS %s", rootfs);
 	return 0;
 }
 

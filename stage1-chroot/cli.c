@@ -90,6 +90,16 @@ int cli_parse(int argc, char **argv, const struct cli_program *program)
 	return i;
 }
 
+void cli_operands(int argc, char **argv, int first, const char **rootfs, char ***command)
+{
+	if (first >= argc)
+		cli_usage_error("missing ROOTFS and COMMAND");
+	if (first + 1 >= argc)
+		cli_usage_error("missing COMMAND after ROOTFS %s", argv[first]);
+	*rootfs = argv[first];
+	*command = &argv[first + 1];
+}
+
 int cli_set_flag(const char *value, void *target)
 {
 	(void)value;

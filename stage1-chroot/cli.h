@@ -28,6 +28,10 @@ struct cli_program {
  * answered here; bad input exits 125 with one line. */
 int cli_parse(int argc, char **argv, const struct cli_program *program);
 
+/* The operands after the options: ROOTFS and COMMAND [ARG...]; a missing
+ * one is a usage error (exit 125). */
+void cli_operands(int argc, char **argv, int first, const char **rootfs, char ***command);
+
 /* "box: <message> (see box --help)" and exit 125. */
 _Noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

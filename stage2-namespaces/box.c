@@ -83,18 +83,14 @@ int main(int argc, char **argv)
 	char random_name[16];
 	struct userns ids;
 
+	const char *rootfs;
+
 	int first = cli_parse(argc, argv, &program);
 	if (c->check)
 		return features_report();
-	if (first >= argc)
-		cli_usage_error("missing ROOTFS and COMMAND");
-	if (first + 1 >= argc)
-		cli_usage_error("missing COMMAND after ROOTFS %s", argv[first]);
-	if (rootfs_check(argv[first]) < 0)
+	cli_operands(argc, argv, first, &rootfs, &c->command);
+	if (rootfs_resolve(rootfs, c->rootfs) < 0)
 		die_with_error();
-	if (!realpath(argv[first], c->rootfs))
-		die("ROOTFS %s: %s", argv[first], strerror(errno));
-	c->command = &argv[first + 1];
 	if (!c->hostname) {
 		if (hostname_random(random_name, sizeof(random_name)) < 0)
 			die_with_error();

@@ -118,18 +118,14 @@ int main(int argc, char **argv)
 	struct container *c = &container;
 	struct userns ids;
 
+	const char *rootfs;
+
 	int first = cli_parse(argc, argv, &program);
 	if (c->check)
 		return features_report();
-	if (first >= argc)
-		cli_usage_error("missing ROOTFS and COMMAND");
-	if (first + 1 >= argc)
-		cli_usage_error("missing COMMAND after ROOTFS %s", argv[first]);
-	if (rootfs_check(argv[first]) < 0)
+	cli_operands(argc, argv, first, &rootfs, &c->command);
+	if (rootfs_resolve(rootfs, c->rootfs) < 0)
 		die_with_error();
-	if (!realpath(argv[first], c->rootfs))
-		die("ROOTFS %s: %s", argv[first], strerror(errno));
-	c->command = &argv[first + 1];
 	for (int i = 0; i < c->volume_specs.count; i++)
 		if (volume_parse(c->volume_specs.items[i], &c->volumes[i]) < 0)
 			die("--volume: %s", error_message());
