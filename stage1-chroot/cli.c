@@ -15,9 +15,9 @@ static void print_help(const struct cli_program *program)
 
 		snprintf(left, sizeof(left), "--%s%s%s", o->name,
 			 o->value ? " " : "", o->value ? o->value : "");
-		printf("  %-24s %s\n", left, o->help);
+		printf("  %-30s %s\n", left, o->help);
 	}
-	printf("  %-24s %s\n  %-24s %s\n", "--help", "show this help and exit",
+	printf("  %-30s %s\n  %-30s %s\n", "--help", "show this help and exit",
 	       "--version", "show the version and exit");
 	printf("\nExit status: the command's own; 128+N if it was killed by signal N;\n"
 	       "125 if box failed; 126 if COMMAND cannot be executed; 127 if it is not found.\n");

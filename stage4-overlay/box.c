@@ -86,10 +86,11 @@ static _Noreturn void container_main(struct container *c)
 	    filesystems_mount(root, c->userns) < 0 ||
 	    volumes_open(c->volumes, volumes) < 0 ||
 	    rootfs_pivot(root) < 0 ||
+	    (c->image.read_only && read_only_tmp_mount() < 0) ||
 	    volumes_attach(c->volumes, volumes) < 0 ||
 	    hostname_set(c->hostname) < 0 ||
 	    loopback_up() < 0 ||
-	    (c->image.read_only && root_make_read_only() < 0))
+	    (c->image.read_only && read_only_root_remount() < 0))
 		die_with_error();
 
 	int status = init_run(c->command);

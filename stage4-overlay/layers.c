@@ -13,7 +13,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <linux/openat2.h>
@@ -135,9 +137,11 @@ static int whiteout_apply(const char *pathname, int *handled)
 	if (fd < 0)
 		return -1;
 	if (strcmp(base, ".wh..wh..opq") == 0) {
-		/* An ordinary user's overlay is mounted with userxattr. */
-		const char *opaque = geteuid() == 0 ? "trusted.overlay.opaque" : "user.overlay.opaque";
-		if (fsetxattr(fd, opaque, "y", 1, 0) < 0)
+		/* One cached layer serves both kinds of overlay: root's reads
+		 * trusted.overlay.opaque, one in a user namespace (userxattr)
+		 * reads user.overlay.opaque. Only root may write the first. */
+		if (fsetxattr(fd, "user.overlay.opaque", "y", 1, 0) < 0 ||
+		    (geteuid() == 0 && fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) < 0))
 			return error_errno("mark %s opaque", dir);
 		return 0;
 	}
@@ -236,6 +240,30 @@ int remove_tree(const char *path)
 	return 0;
 }
 
+/* A box killed while it unpacked left CACHE.tmp-PID behind: remove those
+ * whose PID is gone (a live one may still be working). */
+static void remove_stale_unpacks(const char *cache)
+{
+	char dir[PATH_MAX], prefix[96], path[PATH_MAX + 300];
+	const char *base = strrchr(cache, '/') + 1;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *entry;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base - cache), cache);
+	snprintf(prefix, sizeof(prefix), "%s.tmp-", base);
+	d = opendir(dir);
+	while (d && (entry = readdir(d))) {
+		if (strncmp(entry->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		pid_t owner = (pid_t)atoi(entry->d_name + strlen(prefix));
+		if (owner > 0 && kill(owner, 0) < 0 && errno == ESRCH) {
+			snprintf(path, sizeof(path), "%s%s", dir, entry->d_name);
+			trace("layer: remove %s, left by a box that is gone", path);
+			remove_tree(path);
+		}
+	}
+}
+
 int layer_resolve(const char *state, const char *path, char dir[PATH_MAX])
 {
 	char digest[65], cache[PATH_MAX], temporary[PATH_MAX + 16];
@@ -256,6 +284,7 @@ int layer_resolve(const char *state, const char *path, char dir[PATH_MAX])
 		snprintf(dir, PATH_MAX, "%s", cache);
 		return 0;
 	}
+	remove_stale_unpacks(cache);
 	snprintf(temporary, sizeof(temporary), "%s.tmp-%d", cache, getpid());
 	if (make_dirs(temporary) < 0)
 		return -1;

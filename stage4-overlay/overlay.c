@@ -125,6 +125,7 @@ int overlay_prepare(struct overlay *overlay, const struct image *image, const ch
 	snprintf(overlay->work, sizeof(overlay->work), "%s/work", overlay->dir);
 	snprintf(overlay->merged, sizeof(overlay->merged), "%s/merged", overlay->dir);
 	overlay->userxattr = userns;
+	trace("mkdir %s/{upper,work,merged}: this container's own layer", overlay->dir);
 	if (strpbrk(overlay->dir, ":,"))
 		return error_set("state directory %s: overlayfs cannot take ':' or ','", state);
 	if (make_dirs(overlay->upper) < 0 || make_dirs(overlay->work) < 0 ||

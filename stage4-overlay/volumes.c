@@ -87,11 +87,16 @@ int volumes_attach(struct volume *volumes, int count)
 }
 // end::volumes[]
 
-int root_make_read_only(void)
+int read_only_tmp_mount(void)
 {
-	trace("mount(\"tmpfs\", \"/tmp\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"mode=1777\")");
+	trace("mount(\"tmpfs\", \"/tmp\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"mode=1777,size=65536k\")");
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") < 0)
 		return error_errno("mount tmpfs on /tmp");
+	return 0;
+}
+
+int read_only_root_remount(void)
+{
 	trace("mount(NULL, \"/\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY)");
 	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
 		return error_errno("remount / read-only");

@@ -24,5 +24,7 @@ int volumes_open(struct volume *volumes, int count);
  * target is found inside the container's root, never on the host. */
 int volumes_attach(struct volume *volumes, int count);
 
-/* --read-only: a tmpfs on /tmp, then "/" remounted read-only. */
-int root_make_read_only(void);
+/* --read-only, in two steps: a writable tmpfs on /tmp first (before the
+ * volumes, which may go below /tmp), "/" remounted read-only last. */
+int read_only_tmp_mount(void);
+int read_only_root_remount(void);

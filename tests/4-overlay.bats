@@ -180,11 +180,15 @@ sbox() { # box with this test's own state directory
 }
 
 # points: 1
-@test "--read-only refuses writes on / but /tmp works" {
-	run sbox --read-only "$ROOTFS" sh -c 'touch /file-on-root; touch /tmp/file && echo tmp-ok'
+@test "--read-only refuses writes on / but /tmp works, and a volume below /tmp stays" {
+	mkdir -p "$BATS_TEST_TMPDIR/volume"
+	run sbox --read-only --volume "$BATS_TEST_TMPDIR/volume:/tmp/data" "$ROOTFS" sh -c '
+		touch /file-on-root; touch /tmp/file && echo tmp-ok; echo x > /tmp/data/file && echo volume-ok'
 	assert_success
 	assert_line --partial "Read-only file system"
 	assert_line tmp-ok
+	assert_line volume-ok
+	assert_file_exists "$BATS_TEST_TMPDIR/volume/file"
 }
 
 # points: 1
