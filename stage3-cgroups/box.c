@@ -2,6 +2,7 @@
  *
  *     box [--trace] [--hostname NAME] [--userns] [--memory SIZE] [--pids N]
  *         [--cpus FLOAT] [--cpu-weight N] [--stats] ROOTFS COMMAND [ARG...]
+ *     box --check
  *
  * Before the child may go on, the parent puts it in a control group of its
  * own, box/<id>, with the limits written in; the child then makes its cgroup
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroups.h"

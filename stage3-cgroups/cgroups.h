@@ -20,7 +20,7 @@ int cgroup_parse_weight(const char *value, void *target);
 	{ "memory", "SIZE", "memory limit: bytes, or with k, m, g (64m)", cgroup_parse_memory, &(limits)->memory }, \
 	{ "pids", "N", "at most N processes at once", cgroup_parse_pids, &(limits)->pids }, \
 	{ "cpus", "FLOAT", "CPU time, in CPUs (0.5 is half of one)", cgroup_parse_cpus, &(limits)->cpus }, \
-	{ "cpu-weight", "N", "share of the CPU under contention, 1-10000 (default 100)", cgroup_parse_weight, &(limits)->cpu_weight }
+	{ "cpu-weight", "N", "share of the CPU under contention, 1-10000 (v2's default is 100)", cgroup_parse_weight, &(limits)->cpu_weight }
 
 bool cgroup_limits_set(const struct cgroup_limits *limits);
 

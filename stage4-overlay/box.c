@@ -3,6 +3,7 @@
  *     box [stage 3 options] [--layer PATH]... [--volume HOST:CONTAINER[:ro]]...
  *         [--read-only] [--keep DIR] [--commit FILE.tar] [--state DIR]
  *         ROOTFS COMMAND [ARG...]
+ *     box --check
  *
  * ROOTFS and the layers stacked on it are never written: the container's root
  * is an overlayfs mount with them as read-only lower layers and a fresh upper
