@@ -56,9 +56,16 @@ box_wait() {
 	BOX_PID=
 }
 
-# In teardown: end a box the test started and left running, by its PID.
+# In teardown: end a box the test started and left running, by its PID:
+# SIGTERM first, so that box removes what it made; SIGKILL if it must.
 box_stop() {
 	if [ -n "${BOX_PID:-}" ]; then
+		kill -TERM "$BOX_PID" 2>/dev/null || true
+		local tries
+		for tries in $(seq 50); do
+			kill -0 "$BOX_PID" 2>/dev/null || break
+			sleep 0.1
+		done
 		kill -KILL "$BOX_PID" 2>/dev/null || true
 		wait "$BOX_PID" 2>/dev/null || true
 		BOX_PID=
