@@ -2,8 +2,11 @@
 # (tools/bench/bench). Never part of make test: the tests assert facts, the
 # bench measures time. CI runs only bench-quick, to prove the bench works.
 #
-#   make bench         full: 3 rounds x 100 runs per command, 200 containers
-#   make bench-quick   a few runs and 10 containers, in a couple of minutes
+#   make bench         full: 20 rounds x 15 runs per command, 200 containers
+#   make bench-quick   3 rounds x 5 runs and 10 containers, in a minute or two
+#
+# BENCH_ROUNDS, BENCH_RUNS, BENCH_WARMUP, BENCH_N override either mode;
+# BENCH_PEERS picks peers (default "bwrap crun runc"; BENCH_PEERS= for none).
 #
 # Results: build/bench/results.md, build/bench/layers.png and layers.svg.
 # Stages are built by the bench itself, one by one, so that a stage that does
@@ -19,6 +22,6 @@ bench-quick: deps bench-tools rootfs
 # writes the OCI config. crun, runc and bwrap are optional peers: the bench
 # says "not installed" for those that are missing.
 bench-tools:
-	@tools/bench/install-tools hyperfine gnuplot-nox jq
+	@tools/install-deps hyperfine gnuplot-nox jq crun runc bubblewrap
 
 .PHONY: bench bench-quick bench-tools

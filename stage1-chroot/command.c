@@ -2,6 +2,7 @@
 #include "command.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,9 @@ _Noreturn void command_exec(char *const command[])
 {
 	environment_reset();
 	trace_exec(command);
+	/* box may ignore SIGPIPE for itself (from stage 2 on); the command
+	 * starts with the default action, as any program expects. */
+	signal(SIGPIPE, SIG_DFL);
 	execvp(command[0], command);
 
 	/* Still here: the command did not start. _exit(2), not exit(3): this

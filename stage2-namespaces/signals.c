@@ -20,6 +20,9 @@ int signals_block(void)
 	sigaddset(&waited_for, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &waited_for, &original_mask) < 0)
 		return error_errno("sigprocmask");
+	/* A reader of --trace that goes away (box ... 2>&1 | head) must not
+	 * kill box before it has removed what it made: EPIPE is enough. */
+	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
 

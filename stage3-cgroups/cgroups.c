@@ -260,7 +260,7 @@ static int v2_create(struct cgroup *cgroup, const char *id)
 	snprintf(parent, sizeof(parent), "%s/box", base);
 	if (make_dir(parent, true) < 0)
 		return -1;
-	/* LAB: switch the controllers on for box/'s children (cgroup.subtree_control), then make the leaf box/ID. */
+	/* LAB: cgroup v2: switch the controllers on for box/'s children (cgroup.subtree_control), then make the leaf box/ID. */
 	/* A controller reaches box/'s children only if box/ lists it in its
 	 * cgroup.subtree_control, and box/ can only offer what its own parent
 	 * gave it (cgroup.controllers). */

@@ -144,6 +144,10 @@ int main(int argc, char **argv)
 	    overlay_prepare(&c->overlay, &c->image, c->id, c->userns) < 0)
 		die_with_error();
 
+	/* From here on box makes things outside itself: no signal may end it
+	 * before it has removed them. */
+	if (signals_block() < 0)
+		die_with_error();
 	struct cgroup *cg = NULL;
 	if (geteuid() == 0 || cgroup_limits_set(&c->limits)) {
 		cg = cgroup_create(c->id, &c->limits);
@@ -155,8 +159,6 @@ int main(int argc, char **argv)
 	if (c->userns)
 		flags |= CLONE_NEWUSER;
 	struct spawn child;
-	if (signals_block() < 0)
-		fail(c, NULL, cg);
 	if (spawn_child(flags, &child) < 0) {
 		if (c->userns && (errno == EPERM || errno == ENOSPC))
 			error_set("%s (%s)", error_message(), userns_hint());
