@@ -167,3 +167,14 @@ assert_no_cgroup_left() { # ID
 	[ "$peak" -ge 20 ] || fail "memory peak $peak MiB after touching 20 MiB"
 	[ "${BASH_REMATCH[2]}" -ge 2 ] || fail "tasks peak ${BASH_REMATCH[2]}"
 }
+
+# points: 1
+@test "a reader of --trace that goes away does not stop box from removing its cgroup" {
+	local before after
+	before=$(find /sys/fs/cgroup -maxdepth 3 -type d -path '*/box/*' | sort)
+	run bash -c '"$0" --trace --memory 32m "$1" true 2>&1 | head -n 2 > /dev/null; echo "${PIPESTATUS[0]}"' "$BOX" "$ROOTFS"
+	assert_output 0
+	after=$(find /sys/fs/cgroup -maxdepth 3 -type d -path '*/box/*' | sort)
+	run comm -13 <(echo "$before") <(echo "$after")
+	assert_output ""
+}
