@@ -120,13 +120,7 @@ assert_no_cgroup_left() { # ID
 
 # points: 1
 @test "bad limits get one line each, and 125" {
-	local args expected
-	while IFS='|' read -r args expected; do
-		run --separate-stderr box $args "$ROOTFS" true
-		assert_failure 125
-		assert_one_line_on_stderr
-		assert_equal "$stderr" "$expected"
-	done <<-EOF
+	assert_each_refused box <<-EOF
 	--memory 12q|box: --memory: "12q" is not a size (try 64m)
 	--memory 100k|box: --memory: "100k" is below the smallest limit, 1m
 	--pids 0|box: --pids: 0 is out of range (1 to 4194304)

@@ -236,13 +236,7 @@ sbox() { # box with this test's own state directory
 
 # points: 1
 @test "a bad --volume or --layer gets one line, and 125" {
-	local args expected
-	while IFS='|' read -r args expected; do
-		run --separate-stderr sbox $args "$ROOTFS" true
-		assert_failure 125
-		assert_one_line_on_stderr
-		assert_equal "$stderr" "$expected"
-	done <<-EOF
+	assert_each_refused sbox <<-EOF
 	--volume /no/such:/data|box: --volume: "/no/such:/data": /no/such: No such file or directory
 	--volume /tmp:data|box: --volume: "/tmp:data": CONTAINER must be an absolute path without ".."
 	--volume /tmp:/data:rw|box: --volume: "/tmp:/data:rw": only ":ro" may follow CONTAINER

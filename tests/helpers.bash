@@ -30,6 +30,19 @@ assert_one_line_on_stderr() {
 		fail "expected one line on stderr, got ${#stderr_lines[@]}: $stderr"
 }
 
+# Each line of stdin, "ARGS|EXPECTED", is one bad input: COMMAND ARGS ROOTFS
+# true must say EXPECTED, alone on stderr, and exit 125.
+assert_each_refused() { # COMMAND...
+	local args expected
+	while IFS='|' read -r args expected; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$@" $args "$ROOTFS" true
+		assert_failure 125
+		assert_one_line_on_stderr
+		assert_equal "$stderr" "$expected"
+	done
+}
+
 requires_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
 }
