@@ -82,7 +82,6 @@ int main(int argc, char **argv)
 	struct container *c = &container;
 	char random_name[16];
 	struct userns ids;
-
 	const char *rootfs;
 
 	int first = cli_parse(argc, argv, &program);

@@ -98,7 +98,6 @@ int main(int argc, char **argv)
 {
 	struct container *c = &container;
 	struct userns ids;
-
 	const char *rootfs;
 
 	int first = cli_parse(argc, argv, &program);
@@ -115,12 +114,12 @@ int main(int argc, char **argv)
 	if (c->userns && userns_prepare(&ids) < 0)
 		die_with_error();
 
-	/* Root always gets a group (for the OOM report and --stats); an
-	 * ordinary user only when it asks for limits. */
 	/* From here on box makes things outside itself: no signal may end it
 	 * before it has removed them. */
 	if (signals_block() < 0)
 		die_with_error();
+	/* Root always gets a group (for the OOM report and --stats); an
+	 * ordinary user only when it asks for limits. */
 	struct cgroup *cg = NULL;
 	if (geteuid() == 0 || cgroup_limits_set(&c->limits)) {
 		cg = cgroup_create(c->id, &c->limits);

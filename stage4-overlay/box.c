@@ -119,7 +119,6 @@ int main(int argc, char **argv)
 {
 	struct container *c = &container;
 	struct userns ids;
-
 	const char *rootfs;
 
 	int first = cli_parse(argc, argv, &program);
@@ -139,15 +138,15 @@ int main(int argc, char **argv)
 	if (c->userns && userns_prepare(&ids) < 0)
 		die_with_error();
 
+	/* From here on box makes things outside itself: no signal may end it
+	 * before it has removed them. */
+	if (signals_block() < 0)
+		die_with_error();
 	/* The root: layers found (or unpacked), this container's own layer made. */
 	if (image_resolve(&c->image, c->rootfs) < 0 ||
 	    overlay_prepare(&c->overlay, &c->image, c->id, c->userns) < 0)
 		die_with_error();
 
-	/* From here on box makes things outside itself: no signal may end it
-	 * before it has removed them. */
-	if (signals_block() < 0)
-		die_with_error();
 	struct cgroup *cg = NULL;
 	if (geteuid() == 0 || cgroup_limits_set(&c->limits)) {
 		cg = cgroup_create(c->id, &c->limits);
