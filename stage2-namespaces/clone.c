@@ -65,7 +65,8 @@ int spawn_child(int flags, struct spawn *spawn)
 		char go;
 
 		/* If box dies, the container dies with it. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+			die("prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
 		close(pipefd[1]);
 		if (read(pipefd[0], &go, 1) != 1)
 			_exit(EXIT_BOX_FAILED); /* the parent gave up on us */

@@ -76,12 +76,16 @@ static int sha256_file(const char *path, char hex[65])
 		goto out;
 	}
 	while ((n = read(fd, buffer, sizeof(buffer))) > 0)
-		EVP_DigestUpdate(context, buffer, (size_t)n);
-	if (n < 0) {
-		error_errno("read layer %s", path);
+		if (!EVP_DigestUpdate(context, buffer, (size_t)n))
+			break;
+	if (n != 0) {
+		error_set("sha256 of %s: %s", path, n < 0 ? strerror(errno) : "digest failed");
 		goto out;
 	}
-	EVP_DigestFinal_ex(context, digest, &length);
+	if (!EVP_DigestFinal_ex(context, digest, &length)) {
+		error_set("sha256 of %s: digest failed", path);
+		goto out;
+	}
 	for (unsigned int i = 0; i < length; i++)
 		sprintf(hex + 2 * i, "%02x", digest[i]);
 	result = 0;
