@@ -8,8 +8,6 @@
  */
 #include "commit.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -23,6 +21,7 @@
 #include <unistd.h>
 
 #include "layers.h"
+#include "lazy_libraries.h"
 #include "report.h"
 
 /* nftw(3) has no argument for its callback: the walk's state lives here. */
@@ -43,16 +42,16 @@ static bool is_opaque(const char *path)
 
 static int write_empty_file(const char *name)
 {
-	struct archive_entry *entry = archive_entry_new();
+	struct archive_entry *entry = sym_archive_entry_new();
 	int result = 0;
 
-	archive_entry_set_pathname(entry, name);
-	archive_entry_set_filetype(entry, AE_IFREG);
-	archive_entry_set_perm(entry, 0644);
-	archive_entry_set_size(entry, 0);
-	if (archive_write_header(walk.writer, entry) != ARCHIVE_OK)
-		result = error_set("commit %s: %s", name, archive_error_string(walk.writer));
-	archive_entry_free(entry);
+	sym_archive_entry_set_pathname(entry, name);
+	sym_archive_entry_set_filetype(entry, AE_IFREG);
+	sym_archive_entry_set_perm(entry, 0644);
+	sym_archive_entry_set_size(entry, 0);
+	if (sym_archive_write_header(walk.writer, entry) != ARCHIVE_OK)
+		result = error_set("commit %s: %s", name, sym_archive_error_string(walk.writer));
+	sym_archive_entry_free(entry);
 	return result;
 }
 
@@ -62,15 +61,15 @@ static int copy_data(const char *path, struct archive_entry *entry)
 	ssize_t n;
 	int fd;
 
-	if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_size(entry) == 0)
+	if (sym_archive_entry_filetype(entry) != AE_IFREG || sym_archive_entry_size(entry) == 0)
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return error_errno("commit: open %s", path);
 	while ((n = read(fd, buffer, sizeof(buffer))) > 0)
-		if (archive_write_data(walk.writer, buffer, (size_t)n) != n) {
+		if (sym_archive_write_data(walk.writer, buffer, (size_t)n) != n) {
 			close(fd);
-			return error_set("commit %s: %s", path, archive_error_string(walk.writer));
+			return error_set("commit %s: %s", path, sym_archive_error_string(walk.writer));
 		}
 	close(fd);
 	return n < 0 ? error_errno("commit: read %s", path) : 0;
@@ -94,25 +93,25 @@ static int add_path(const char *path, const struct stat *st, int type, struct FT
 	}
 	/* LAB END (stub: (void)whiteout;) */
 
-	struct archive_entry *entry = archive_entry_new(), *sparse = NULL;
-	archive_entry_copy_sourcepath(entry, path);
-	if (archive_read_disk_entry_from_file(walk.disk, entry, -1, st) != ARCHIVE_OK) {
-		error_set("commit %s: %s", path, archive_error_string(walk.disk));
-		archive_entry_free(entry);
+	struct archive_entry *entry = sym_archive_entry_new(), *sparse = NULL;
+	sym_archive_entry_copy_sourcepath(entry, path);
+	if (sym_archive_read_disk_entry_from_file(walk.disk, entry, -1, st) != ARCHIVE_OK) {
+		error_set("commit %s: %s", path, sym_archive_error_string(walk.disk));
+		sym_archive_entry_free(entry);
 		return -1;
 	}
-	archive_entry_set_pathname(entry, name);
+	sym_archive_entry_set_pathname(entry, name);
 	layer_entry_drop_overlay_xattrs(entry);
 	/* The second name of a hard link is written as a link to the first. */
-	archive_entry_linkify(walk.links, &entry, &sparse);
+	sym_archive_entry_linkify(walk.links, &entry, &sparse);
 	int result = 0;
 	if (entry) {
-		if (archive_write_header(walk.writer, entry) != ARCHIVE_OK)
-			result = error_set("commit %s: %s", name, archive_error_string(walk.writer));
+		if (sym_archive_write_header(walk.writer, entry) != ARCHIVE_OK)
+			result = error_set("commit %s: %s", name, sym_archive_error_string(walk.writer));
 		else
 			result = copy_data(path, entry);
 	}
-	archive_entry_free(entry);
+	sym_archive_entry_free(entry);
 	if (result == 0 && S_ISDIR(st->st_mode) && is_opaque(path)) {
 		snprintf(whiteout, sizeof(whiteout), "%s/.wh..wh..opq", name);
 		result = write_empty_file(whiteout);
@@ -126,29 +125,31 @@ int layer_commit(const char *upper, const char *file)
 	int result = -1;
 
 	trace("commit %s -> %s (OCI layer, pax tar)", upper, file);
-	walk.writer = archive_write_new();
-	walk.disk = archive_read_disk_new();
-	walk.links = archive_entry_linkresolver_new();
+	if (lazy_libraries_load() < 0)
+		return -1;
+	walk.writer = sym_archive_write_new();
+	walk.disk = sym_archive_read_disk_new();
+	walk.links = sym_archive_entry_linkresolver_new();
 	walk.prefix = strlen(upper) + 1;
-	archive_write_set_format_pax_restricted(walk.writer);
-	archive_entry_linkresolver_set_strategy(walk.links, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
-	archive_read_disk_set_standard_lookup(walk.disk);
-	if (archive_write_open_filename(walk.writer, file) != ARCHIVE_OK) {
-		error_set("--commit %s: %s", file, archive_error_string(walk.writer));
+	sym_archive_write_set_format_pax_restricted(walk.writer);
+	sym_archive_entry_linkresolver_set_strategy(walk.links, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
+	sym_archive_read_disk_set_standard_lookup(walk.disk);
+	if (sym_archive_write_open_filename(walk.writer, file) != ARCHIVE_OK) {
+		error_set("--commit %s: %s", file, sym_archive_error_string(walk.writer));
 		goto out;
 	}
 	error_errno("commit: walk %s", upper); /* kept unless a step says more */
 	if (nftw(upper, add_path, 32, FTW_PHYS) != 0)
 		goto out;
-	if (archive_write_close(walk.writer) != ARCHIVE_OK) {
-		error_set("--commit %s: %s", file, archive_error_string(walk.writer));
+	if (sym_archive_write_close(walk.writer) != ARCHIVE_OK) {
+		error_set("--commit %s: %s", file, sym_archive_error_string(walk.writer));
 		goto out;
 	}
 	result = 0;
 out:
-	archive_entry_linkresolver_free(walk.links);
-	archive_read_free(walk.disk);
-	archive_write_free(walk.writer);
+	sym_archive_entry_linkresolver_free(walk.links);
+	sym_archive_read_free(walk.disk);
+	sym_archive_write_free(walk.writer);
 	if (result < 0)
 		unlink(file);
 	return result;

@@ -11,15 +11,12 @@
  */
 #include "layers.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <linux/openat2.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +27,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "lazy_libraries.h"
 #include "report.h"
 
 int path_list_append(const char *value, void *target)
@@ -70,19 +68,19 @@ static int sha256_file(const char *path, char hex[65])
 
 	if (fd < 0)
 		return error_errno("open layer %s", path);
-	EVP_MD_CTX *context = EVP_MD_CTX_new();
-	if (!context || !EVP_DigestInit_ex(context, EVP_sha256(), NULL)) {
+	EVP_MD_CTX *context = sym_EVP_MD_CTX_new();
+	if (!context || !sym_EVP_DigestInit_ex(context, sym_EVP_sha256(), NULL)) {
 		error_set("sha256 of %s: cannot start", path);
 		goto out;
 	}
 	while ((n = read(fd, buffer, sizeof(buffer))) > 0)
-		if (!EVP_DigestUpdate(context, buffer, (size_t)n))
+		if (!sym_EVP_DigestUpdate(context, buffer, (size_t)n))
 			break;
 	if (n != 0) {
 		error_set("sha256 of %s: %s", path, n < 0 ? strerror(errno) : "digest failed");
 		goto out;
 	}
-	if (!EVP_DigestFinal_ex(context, digest, &length)) {
+	if (!sym_EVP_DigestFinal_ex(context, digest, &length)) {
 		error_set("sha256 of %s: digest failed", path);
 		goto out;
 	}
@@ -90,23 +88,23 @@ static int sha256_file(const char *path, char hex[65])
 		sprintf(hex + 2 * i, "%02x", digest[i]);
 	result = 0;
 out:
-	EVP_MD_CTX_free(context);
+	sym_EVP_MD_CTX_free(context);
 	return result;
 }
 
 void layer_entry_drop_overlay_xattrs(struct archive_entry *entry)
 {
-	struct archive_entry *clean = archive_entry_clone(entry);
+	struct archive_entry *clean = sym_archive_entry_clone(entry);
 	const char *name;
 	const void *value;
 	size_t size;
 
-	archive_entry_xattr_clear(entry);
-	archive_entry_xattr_reset(clean);
-	while (archive_entry_xattr_next(clean, &name, &value, &size) == ARCHIVE_OK)
+	sym_archive_entry_xattr_clear(entry);
+	sym_archive_entry_xattr_reset(clean);
+	while (sym_archive_entry_xattr_next(clean, &name, &value, &size) == ARCHIVE_OK)
 		if (!strstr(name, ".overlay."))
-			archive_entry_xattr_add_entry(entry, name, value, size);
-	archive_entry_free(clean);
+			sym_archive_entry_xattr_add_entry(entry, name, value, size);
+	sym_archive_entry_free(clean);
 }
 
 /* Open directory DIR below the working directory; the kernel refuses "..",
@@ -164,8 +162,8 @@ static int copy_data(struct archive *reader, struct archive *writer)
 	la_int64_t offset;
 	int status;
 
-	while ((status = archive_read_data_block(reader, &block, &size, &offset)) == ARCHIVE_OK)
-		if (archive_write_data_block(writer, block, size, offset) != ARCHIVE_OK)
+	while ((status = sym_archive_read_data_block(reader, &block, &size, &offset)) == ARCHIVE_OK)
+		if (sym_archive_write_data_block(writer, block, size, offset) != ARCHIVE_OK)
 			return -1;
 	return status == ARCHIVE_EOF ? 0 : -1;
 }
@@ -178,41 +176,41 @@ static int unpack(const char *tarball)
 	const int flags = ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 			  ARCHIVE_EXTRACT_SECURE_SYMLINKS | (geteuid() == 0 ? ARCHIVE_EXTRACT_OWNER : 0) |
 			  ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR;
-	struct archive *reader = archive_read_new();
-	struct archive *writer = archive_write_disk_new();
+	struct archive *reader = sym_archive_read_new();
+	struct archive *writer = sym_archive_write_disk_new();
 	struct archive_entry *entry;
 	int status, result = -1;
 
-	archive_read_support_filter_all(reader);
-	archive_read_support_format_tar(reader);
-	archive_write_disk_set_options(writer, flags);
-	if (archive_read_open_filename(reader, tarball, 65536) != ARCHIVE_OK) {
-		error_set("layer %s: %s", tarball, archive_error_string(reader));
+	sym_archive_read_support_filter_all(reader);
+	sym_archive_read_support_format_tar(reader);
+	sym_archive_write_disk_set_options(writer, flags);
+	if (sym_archive_read_open_filename(reader, tarball, 65536) != ARCHIVE_OK) {
+		error_set("layer %s: %s", tarball, sym_archive_error_string(reader));
 		goto out;
 	}
-	while ((status = archive_read_next_header(reader, &entry)) == ARCHIVE_OK) {
+	while ((status = sym_archive_read_next_header(reader, &entry)) == ARCHIVE_OK) {
 		int whiteout;
-		if (whiteout_apply(archive_entry_pathname(entry), &whiteout) < 0)
+		if (whiteout_apply(sym_archive_entry_pathname(entry), &whiteout) < 0)
 			goto out;
 		if (whiteout)
 			continue;
 		layer_entry_drop_overlay_xattrs(entry);
-		if (archive_write_header(writer, entry) != ARCHIVE_OK ||
+		if (sym_archive_write_header(writer, entry) != ARCHIVE_OK ||
 		    copy_data(reader, writer) < 0 ||
-		    archive_write_finish_entry(writer) != ARCHIVE_OK) {
-			error_set("layer %s: %s: %s", tarball, archive_entry_pathname(entry),
-				  archive_error_string(writer));
+		    sym_archive_write_finish_entry(writer) != ARCHIVE_OK) {
+			error_set("layer %s: %s: %s", tarball, sym_archive_entry_pathname(entry),
+				  sym_archive_error_string(writer));
 			goto out;
 		}
 	}
 	if (status != ARCHIVE_EOF) {
-		error_set("layer %s: %s", tarball, archive_error_string(reader));
+		error_set("layer %s: %s", tarball, sym_archive_error_string(reader));
 		goto out;
 	}
 	result = 0;
 out:
-	archive_read_free(reader);
-	archive_write_free(writer);
+	sym_archive_read_free(reader);
+	sym_archive_write_free(writer);
 	return result;
 	/* LAB END (stub: (void)tarball; (void)copy_data; (void)whiteout_apply; return error_set("unpack: not written yet");) */
 }
@@ -280,7 +278,8 @@ int layer_resolve(const char *state, const char *path, char dir[PATH_MAX])
 			return error_errno("layer %s", path);
 		return 0;
 	}
-	if (sha256_file(path, digest) < 0)
+	/* A tarball: only now are libarchive and libcrypto loaded. */
+	if (lazy_libraries_load() < 0 || sha256_file(path, digest) < 0)
 		return -1;
 	snprintf(cache, sizeof(cache), "%s/layers/sha256/%s", state, digest);
 	if (access(cache, F_OK) == 0) {

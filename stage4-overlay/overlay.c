@@ -18,6 +18,7 @@
 
 #include "commit.h"
 #include "layers.h"
+#include "lazy_libraries.h"
 #include "report.h"
 
 /* /tmp is shared with every user: take /tmp/box-<uid> only if it is ours. */
@@ -70,6 +71,9 @@ int image_resolve(struct image *image, const char *rootfs)
 		return error_set("--keep: %s already exists", image->keep_option);
 	if ((image->keep_option && absolute_path(image->keep_option, image->keep) < 0) ||
 	    (image->commit_option && absolute_path(image->commit_option, image->commit) < 0))
+		return -1;
+	/* --commit needs libarchive after the run: find it before. */
+	if (image->commit[0] && lazy_libraries_load() < 0)
 		return -1;
 	if (image->state_option)
 		snprintf(image->state, sizeof(image->state), "%s", image->state_option);
