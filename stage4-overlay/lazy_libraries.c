@@ -23,11 +23,11 @@ static const char *const sonames[] = {
 int lazy_libraries_load(void)
 {
 	static bool loaded;
-	void *handles[2];
+	void *handles[sizeof(sonames) / sizeof(sonames[0])];
 
 	if (loaded)
 		return 0;
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(sonames) / sizeof(sonames[0]); i++) {
 		trace("dlopen(\"%s\"): a tarball needs it", sonames[i]);
 		/* Never dlclose(3)d: box uses them until it exits. */
 		handles[i] = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
@@ -35,9 +35,9 @@ int lazy_libraries_load(void)
 			return error_set("tarballs need %s: %s", sonames[i], dlerror());
 	}
 	/* POSIX lets a data pointer from dlsym(3) be turned into a function pointer. */
-#define LAZY_FIND(library, name)                                                      \
-	sym_##name = (typeof(name) *)dlsym(handles[library], #name);                 \
-	if (!sym_##name)                                                              \
+#define LAZY_FIND(library, name)                                                          \
+	sym_##name = (typeof(name) *)dlsym(handles[library], #name);                      \
+	if (!sym_##name)                                                                  \
 		return error_set("%s has no %s: %s", sonames[library], #name, dlerror());
 	LAZY_FUNCTIONS(LAZY_FIND)
 #undef LAZY_FIND
