@@ -72,6 +72,15 @@ _Noreturn void die_with_error(void)
 	die("%s", error_message());
 }
 
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(fmt, ap);
+	va_end(ap);
+}
+
 void trace(const char *fmt, ...)
 {
 	va_list ap;

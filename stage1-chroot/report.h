@@ -26,6 +26,9 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* die() with the last recorded message. */
 _Noreturn void die_with_error(void);
 
+/* "box: <message>" on stderr, and go on: something the user must know. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* --trace: one line per step on stderr, in the words of the system calls. */
 extern bool trace_enabled;
 void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

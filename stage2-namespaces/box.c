@@ -1,12 +1,14 @@
 /* stage2-namespaces: stage 1's chroot becomes a jail.
  *
- *     box [--trace] [--hostname NAME] [--userns] ROOTFS COMMAND [ARG...]
+ *     box [--trace] [--hostname NAME] [--userns] [--init] [--stop-timeout SECONDS]
+ *         ROOTFS COMMAND [ARG...]
  *     box --check
  *
  * The command runs in new PID, mount, UTS, IPC, network, cgroup (and time)
  * namespaces: it sees only its own processes, its own mounts under a root it
  * cannot climb out of (pivot_root), its own hostname and an empty network.
- * box waits outside and passes signals on; inside, box's init is PID 1.
+ * The command is the container's PID 1 (with --init, box's small init is,
+ * and the command its child). box waits outside and passes signals on.
  * Run by an ordinary user, box adds a user namespace where that user is root.
  */
 #include <errno.h>
@@ -36,6 +38,8 @@ struct container {
 	char **command;
 	const char *hostname;
 	bool userns;
+	bool init;
+	int stop_timeout;
 	bool check;
 };
 
@@ -45,6 +49,8 @@ static const struct cli_option options[] = {
 	CLI_TRACE_OPTION,
 	HOSTNAME_OPTION(&container.hostname),
 	USERNS_OPTION(&container.userns),
+	INIT_OPTION(&container.init),
+	STOP_TIMEOUT_OPTION(&container.stop_timeout),
 	CHECK_OPTION(&container.check),
 	{ 0 },
 };
@@ -57,10 +63,11 @@ static const struct cli_program program = {
 
 // tag::child[]
 /* The container's side: runs in the new namespaces once the parent let it
- * go on, and ends as the container's PID 1. */
+ * go on, and becomes the container's PID 1: the command, or box's init. */
 static _Noreturn void container_main(const struct container *c)
 {
 	if (namespaces_unshare_late() < 0 ||
+	    (c->init && init_start() < 0) ||
 	    mounts_make_private() < 0 ||
 	    rootfs_bind(c->rootfs) < 0 ||
 	    filesystems_mount(c->rootfs, c->userns) < 0 ||
@@ -68,11 +75,7 @@ static _Noreturn void container_main(const struct container *c)
 	    hostname_set(c->hostname) < 0 ||
 	    loopback_up() < 0)
 		die_with_error();
-
-	int status = init_run(c->command);
-	if (status < 0)
-		die_with_error();
-	exit(command_status(status));
+	container_exec(c->command);
 }
 // end::child[]
 
@@ -84,6 +87,9 @@ int main(int argc, char **argv)
 	struct userns ids;
 	const char *rootfs;
 
+	if (init_requested(argv)) /* box again, as the container's --init */
+		init_main(argv);
+	c->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	int first = cli_parse(argc, argv, &program);
 	if (c->check)
 		return features_report();
@@ -122,7 +128,7 @@ int main(int argc, char **argv)
 		spawn_abort(&child);
 		die_with_error();
 	}
-	int status = supervise(child.pid);
+	int status = supervise(child.pid, c->stop_timeout);
 	if (status < 0)
 		die_with_error();
 	return command_status(status);

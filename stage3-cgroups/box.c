@@ -1,6 +1,7 @@
 /* stage3-cgroups: stage 2's jail, now with limits on what it may take.
  *
- *     box [--trace] [--hostname NAME] [--userns] [--memory SIZE] [--pids N]
+ *     box [--trace] [--hostname NAME] [--userns] [--init] [--stop-timeout SECONDS]
+ *         [--memory SIZE] [--pids N]
  *         [--cpus FLOAT] [--cpu-weight N] [--stats] ROOTFS COMMAND [ARG...]
  *     box --check
  *
@@ -40,6 +41,8 @@ struct container {
 	char **command;
 	const char *hostname;
 	bool userns;
+	bool init;
+	int stop_timeout;
 	bool check;
 	struct cgroup_limits limits;
 	bool stats;
@@ -51,6 +54,8 @@ static const struct cli_option options[] = {
 	CLI_TRACE_OPTION,
 	HOSTNAME_OPTION(&container.hostname),
 	USERNS_OPTION(&container.userns),
+	INIT_OPTION(&container.init),
+	STOP_TIMEOUT_OPTION(&container.stop_timeout),
 	CHECK_OPTION(&container.check),
 	CGROUP_OPTIONS(&container.limits),
 	CGROUP_STATS_OPTION(&container.stats),
@@ -67,6 +72,7 @@ static const struct cli_program program = {
 static _Noreturn void container_main(const struct container *c)
 {
 	if (namespaces_unshare_late() < 0 ||
+	    (c->init && init_start() < 0) ||
 	    mounts_make_private() < 0 ||
 	    rootfs_bind(c->rootfs) < 0 ||
 	    filesystems_mount(c->rootfs, c->userns) < 0 ||
@@ -74,11 +80,7 @@ static _Noreturn void container_main(const struct container *c)
 	    hostname_set(c->hostname) < 0 ||
 	    loopback_up() < 0)
 		die_with_error();
-
-	int status = init_run(c->command);
-	if (status < 0)
-		die_with_error();
-	exit(command_status(status));
+	container_exec(c->command);
 }
 
 /* Undo what the parent made, and fail with the first error. */
@@ -100,6 +102,9 @@ int main(int argc, char **argv)
 	struct userns ids;
 	const char *rootfs;
 
+	if (init_requested(argv)) /* box again, as the container's --init */
+		init_main(argv);
+	c->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	int first = cli_parse(argc, argv, &program);
 	if (c->check)
 		return features_report();
@@ -146,7 +151,7 @@ int main(int argc, char **argv)
 		fail(&child, cg);
 	if (spawn_release(&child) < 0)
 		fail(&child, cg);
-	int status = supervise(child.pid);
+	int status = supervise(child.pid, c->stop_timeout);
 	if (status < 0)
 		fail(NULL, cg);
 	cgroup_report(cg, status, c->stats);

@@ -45,6 +45,8 @@ struct container {
 	char **command;
 	const char *hostname;
 	bool userns;
+	bool init;
+	int stop_timeout;
 	bool check;
 	struct cgroup_limits limits;
 	bool stats;
@@ -60,6 +62,8 @@ static const struct cli_option options[] = {
 	CLI_TRACE_OPTION,
 	HOSTNAME_OPTION(&container.hostname),
 	USERNS_OPTION(&container.userns),
+	INIT_OPTION(&container.init),
+	STOP_TIMEOUT_OPTION(&container.stop_timeout),
 	CHECK_OPTION(&container.check),
 	CGROUP_OPTIONS(&container.limits),
 	CGROUP_STATS_OPTION(&container.stats),
@@ -82,6 +86,7 @@ static _Noreturn void container_main(struct container *c)
 	int volumes = c->volume_specs.count;
 
 	if (namespaces_unshare_late() < 0 ||
+	    (c->init && init_start() < 0) ||
 	    mounts_make_private() < 0 ||
 	    overlay_mount(&c->overlay) < 0 ||
 	    filesystems_mount(root, c->userns) < 0 ||
@@ -93,11 +98,7 @@ static _Noreturn void container_main(struct container *c)
 	    loopback_up() < 0 ||
 	    (c->image.read_only && read_only_root_remount() < 0))
 		die_with_error();
-
-	int status = init_run(c->command);
-	if (status < 0)
-		die_with_error();
-	exit(command_status(status));
+	container_exec(c->command);
 }
 // end::child[]
 
@@ -121,6 +122,9 @@ int main(int argc, char **argv)
 	struct userns ids;
 	const char *rootfs;
 
+	if (init_requested(argv)) /* box again, as the container's --init */
+		init_main(argv);
+	c->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	int first = cli_parse(argc, argv, &program);
 	if (c->check)
 		return features_report();
@@ -172,7 +176,7 @@ int main(int argc, char **argv)
 		fail(c, &child, cg);
 	if (spawn_release(&child) < 0)
 		fail(c, &child, cg);
-	int status = supervise(child.pid);
+	int status = supervise(child.pid, c->stop_timeout);
 	if (status < 0)
 		fail(c, NULL, cg);
 	cgroup_report(cg, status, c->stats);

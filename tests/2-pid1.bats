@@ -1,5 +1,7 @@
-# Stage 2, PID 1: box's init reaps orphans and passes signals on, so the
-# container stops when asked and leaves no zombie and no process behind.
+# Stage 2, PID 1: the command is the container's PID 1, as in Docker, with
+# the duties the kernel gives that process; box's --init takes them on.
+# box stops a container as docker stop does: SIGTERM passed on, SIGKILL
+# after --stop-timeout.
 
 load helpers
 
@@ -8,15 +10,72 @@ teardown() {
 }
 
 # points: 2
-@test "an orphaned zombie made inside is reaped" {
+@test "the command is PID 1 in the container" {
+	run box "$ROOTFS" sh -c 'echo $$'
+	assert_success
+	assert_output 1
+	run box "$ROOTFS" probe pid
+	assert_success
+	assert_output "pid=1 ppid=0"
+}
+
+# points: 1
+@test "PID 1 cannot end itself with a signal it has no handler for" {
+	run box "$ROOTFS" probe signal 15
+	assert_failure 2
+	assert_output "signal 15 ignored: I am PID 1"
+	run box "$ROOTFS" probe signal 9
+	assert_failure 2
+	assert_output "signal 9 ignored: I am PID 1"
+}
+
+# points: 1
+@test "with --init, box's init is PID 1 and the command is its child" {
+	run box --init "$ROOTFS" probe pid
+	assert_success
+	assert_output "pid=2 ppid=1"
+	run box --init "$ROOTFS" ps -o pid=,comm=
+	assert_success
+	assert_line --regexp '^ *1 box-init$'
+	assert_line --regexp '^ *2 ps$'
+}
+
+# points: 2
+@test "without --init an orphaned zombie stays a zombie; with --init it is reaped" {
+	# The lesson, both ways: a command as PID 1 inherits orphans and, not
+	# knowing it, never waits for them.
 	run box "$ROOTFS" probe zombie
+	assert_failure 1
+	assert_output --regexp '^zombie [0-9]+ was not reaped$'
+	run box --init "$ROOTFS" probe zombie
 	assert_success
 	assert_output reaped
 }
 
 # points: 2
-@test "SIGTERM to box ends the command with 143" {
-	box_start "$ROOTFS" sh -c 'echo ready; sleep 100'
+@test "a PID 1 that ignores SIGTERM is killed after --stop-timeout, with 137 and one line" {
+	# sh has no handler for TERM: as a namespace's PID 1 it never sees it.
+	box_start --stop-timeout 1 "$ROOTFS" sh -c 'echo ready; sleep 100; echo not-reached'
+	kill -TERM "$BOX_PID"
+	box_wait
+	assert_equal "$BOX_STATUS" 137
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output "box: the container did not stop within 1 s of SIGTERM: sending SIGKILL"
+}
+
+# points: 1
+@test "a PID 1 that handles SIGTERM ends at once with its own status, 143" {
+	box_start "$ROOTFS" sh -c 'trap "exit 143" TERM; echo ready; sleep 100 & wait'
+	kill -TERM "$BOX_PID"
+	box_wait
+	assert_equal "$BOX_STATUS" 143
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output ""
+}
+
+# points: 2
+@test "with --init, SIGTERM reaches a command that has no handler, 143" {
+	box_start --init "$ROOTFS" sh -c 'echo ready; sleep 100'
 	kill -TERM "$BOX_PID"
 	box_wait
 	assert_equal "$BOX_STATUS" 143
@@ -36,17 +95,45 @@ teardown() {
 }
 
 # points: 1
-@test "when the command ends, every process left in the container is ended" {
-	box_start "$ROOTFS" sh -c 'sleep 100 & sleep 100 & echo ready; wait'
+@test "when PID 1 ends, every process left in the container is ended" {
+	box_start "$ROOTFS" sh -c 'trap "exit 0" TERM; sleep 100 & sleep 100 & echo ready; wait'
 	local inside
 	inside=$(descendants "$BOX_PID")
-	[ "$(echo "$inside" | wc -l)" -ge 4 ] || fail "expected init, sh and two sleeps: $inside"
+	[ "$(echo "$inside" | wc -l)" -ge 3 ] || fail "expected sh and two sleeps: $inside"
 	kill -TERM "$BOX_PID"
 	box_wait
+	assert_equal "$BOX_STATUS" 0
 	local pid
 	for pid in $inside; do
 		refute [ -e /proc/"$pid" ]
 	done
+}
+
+# points: 2
+@test "nothing inside reaches the host's box binary, with or without --init" {
+	local host
+	host=$(stat -L -c %d:%i "$BOX")
+	# Every process's executable, from inside (CVE-2019-5736 began with
+	# a container opening the runtime's binary through /proc/PID/exe).
+	local list='for p in /proc/[0-9]*; do stat -L -c %d:%i $p/exe 2>/dev/null; done'
+	run box "$ROOTFS" sh -c "$list"
+	assert_success
+	refute_line "$host"
+	run box --init "$ROOTFS" sh -c "$list; readlink /proc/1/exe"
+	assert_success
+	refute_line "$host"
+	assert_line "/memfd:box-init (deleted)"
+	# The init's copy is sealed: not even root inside can change it.
+	run box --init "$ROOTFS" sh -c 'echo x >> /proc/1/exe'
+	assert_failure
+}
+
+# points: 1
+@test "a bad --stop-timeout gets one line, and 125" {
+	assert_each_refused box <<'BAD'
+--stop-timeout soon|box: --stop-timeout: "soon" is not a number of seconds (0 to 86400, or -1 for never)
+--stop-timeout -2|box: --stop-timeout: "-2" is not a number of seconds (0 to 86400, or -1 for never)
+BAD
 }
 
 # points: 1

@@ -45,7 +45,7 @@ as() { # USER COMMAND...
 	local uid=$(id -u "$PLAIN_USER")
 	local fifo=$BATS_TEST_TMPDIR/ready
 	mkfifo "$fifo"
-	as "$PLAIN_USER" "$BOX" "$ROOTFS" sh -c 'probe id; echo ready; exec sleep 60' > "$fifo" &
+	as "$PLAIN_USER" "$BOX" --init "$ROOTFS" sh -c 'probe id; echo ready; exec sleep 60' > "$fifo" &
 	BOX_PID=$!
 	local line fd
 	exec {fd}< "$fifo"
@@ -87,7 +87,7 @@ as() { # USER COMMAND...
 	run as "$PLAIN_USER" "$BOX" --hostname rootless "$ROOTFS" sh -c \
 		'echo pid=$$; hostname; ls /sys/class/net; ls /dev | wc -l; test -w /tmp && echo tmp-writable'
 	assert_success
-	assert_line pid=2
+	assert_line pid=1
 	assert_line rootless
 	assert_line lo
 	assert_line 13

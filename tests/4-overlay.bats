@@ -120,14 +120,14 @@ sbox() { # box with this test's own state directory
 @test "libarchive and libcrypto are loaded only when a tarball is used" {
 	# Loading them costs every start about 8 ms (make bench); a container
 	# on directories needs neither.
-	box_start --state "$STATE" "$ROOTFS" sh -c 'echo ready; exec sleep 60'
+	box_start --init --state "$STATE" "$ROOTFS" sh -c 'echo ready; exec sleep 60'
 	run grep -cE '/lib(archive|crypto)\.so' /proc/"$BOX_PID"/maps
 	assert_output 0
 	box_stop
 
 	local tar=$BATS_TEST_TMPDIR/layer.tar
 	tar -cf "$tar" -C "$LAYER" .
-	box_start --state "$STATE" --layer "$tar" "$ROOTFS" sh -c 'echo ready; exec sleep 60'
+	box_start --init --state "$STATE" --layer "$tar" "$ROOTFS" sh -c 'echo ready; exec sleep 60'
 	run grep -oE '/lib(archive|crypto)\.so' /proc/"$BOX_PID"/maps
 	assert_line /libarchive.so
 	assert_line /libcrypto.so

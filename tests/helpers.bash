@@ -17,10 +17,12 @@ cd "$BATS_TEST_DIRNAME/.." || exit 1
 # The box under test. A box that hangs fails its test, after
 # BOX_TEST_TIMEOUT seconds (default 300; the cgroup v2 VM emulates its CPU),
 # instead of stopping the whole run: timeout(1) sends box SIGTERM, which box
-# forwards to the container before it removes what it made.
+# forwards to the container before it removes what it made (a container
+# that ignores it gets SIGKILL from box after its --stop-timeout, 10 s by
+# default: timeout's own SIGKILL comes later than that).
 box() {
 	local status=0
-	timeout --foreground --kill-after=10 "${BOX_TEST_TIMEOUT:-300}" "$BOX" "$@" || status=$?
+	timeout --foreground --kill-after=30 "${BOX_TEST_TIMEOUT:-300}" "$BOX" "$@" || status=$?
 	if [ "$status" -eq 124 ]; then
 		echo "box did not end within BOX_TEST_TIMEOUT=${BOX_TEST_TIMEOUT:-300}s" >&2
 	fi
@@ -78,12 +80,13 @@ box_wait() {
 }
 
 # In teardown: end a box the test started and left running, by its PID:
-# SIGTERM first, so that box removes what it made; SIGKILL if it must.
+# SIGTERM first, so that box removes what it made (after its --stop-timeout,
+# 10 s by default, if the container ignores SIGTERM); SIGKILL if it must.
 box_stop() {
 	if [ -n "${BOX_PID:-}" ]; then
 		kill -TERM "$BOX_PID" 2>/dev/null || true
 		local tries
-		for tries in $(seq 50); do
+		for tries in $(seq 150); do
 			kill -0 "$BOX_PID" 2>/dev/null || break
 			sleep 0.1
 		done
