@@ -11,27 +11,33 @@
 static char last_error[1024];
 bool trace_enabled;
 
+/* Formatted into a buffer of its own first: the arguments may include
+ * the last message itself (error_set("--ip: %s", error_message())). */
 int error_set(const char *fmt, ...)
 {
+	char message[sizeof(last_error)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, message, sizeof(last_error));
 	return -1;
 }
 
 int error_errno(const char *fmt, ...)
 {
 	int saved_errno = errno;
+	char message[sizeof(last_error)];
 	size_t used;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	used = strlen(last_error);
-	snprintf(last_error + used, sizeof(last_error) - used, ": %s", strerror(saved_errno));
+	used = strlen(message);
+	snprintf(message + used, sizeof(message) - used, ": %s", strerror(saved_errno));
+	memcpy(last_error, message, sizeof(last_error));
 	errno = saved_errno;
 	return -1;
 }

@@ -12,6 +12,10 @@
  *   probe zombie            leave an orphan to PID 1; "reaped" once it is gone
  *   probe escape MARKER     the classic chroot escape; "escaped" or "contained"
  *   probe syscall NAME      try one privileged call; "NAME: ok" or "NAME: EPERM"
+ *   probe serve PORT [udp]  answer every connection (or datagram) on PORT with
+ *                           "hello from HOSTNAME to ADDRESS" (the peer's address);
+ *                           prints "serving PORT" once it listens
+ *   probe connect ADDR PORT [udp]   print what the server at ADDR:PORT says
  *   probe exit N            exit with status N
  *   probe signal N          kill itself with signal N (as PID 1: "signal N ignored")
  *
@@ -19,19 +23,24 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -241,6 +250,81 @@ static int verb_syscall(const char *name)
 	return 1;
 }
 
+static int socket_for(const char *protocol)
+{
+	bool udp = protocol && strcmp(protocol, "udp") == 0;
+	int fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	struct timeval timeout = { .tv_sec = 5 };
+
+	if (fd < 0)
+		fail("socket");
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+	return fd;
+}
+
+/* A tiny server: who am I, and who do I see you as (after any NAT)? */
+static int verb_serve(const char *port, const char *protocol)
+{
+	bool udp = protocol && strcmp(protocol, "udp") == 0;
+	int fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0), yes = 1;
+	struct sockaddr_in self = { .sin_family = AF_INET, .sin_port = htons((uint16_t)number(port)) };
+	struct utsname u;
+	char reply[256], peer_text[INET_ADDRSTRLEN], buffer[64];
+
+	if (fd < 0 || uname(&u) < 0)
+		fail("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+	if (bind(fd, (struct sockaddr *)&self, sizeof(self)) < 0)
+		fail("bind");
+	if (!udp && listen(fd, 64) < 0)
+		fail("listen");
+	printf("serving %s\n", port);
+	for (;;) {
+		struct sockaddr_in peer;
+		socklen_t length = sizeof(peer);
+		if (udp) {
+			if (recvfrom(fd, buffer, sizeof(buffer), 0, (struct sockaddr *)&peer, &length) < 0)
+				continue;
+		} else {
+			int connection = accept(fd, (struct sockaddr *)&peer, &length);
+			if (connection < 0)
+				continue;
+			int size = snprintf(reply, sizeof(reply), "hello from %s to %s\n", u.nodename,
+					    inet_ntop(AF_INET, &peer.sin_addr, peer_text, sizeof(peer_text)));
+			if (write(connection, reply, (size_t)size) < 0)
+				perror("probe: write");
+			close(connection);
+			continue;
+		}
+		int size = snprintf(reply, sizeof(reply), "hello from %s to %s\n", u.nodename,
+				    inet_ntop(AF_INET, &peer.sin_addr, peer_text, sizeof(peer_text)));
+		sendto(fd, reply, (size_t)size, 0, (struct sockaddr *)&peer, length);
+	}
+}
+
+static int verb_connect(const char *address, const char *port, const char *protocol)
+{
+	int fd = socket_for(protocol);
+	struct sockaddr_in server = { .sin_family = AF_INET, .sin_port = htons((uint16_t)number(port)) };
+	char reply[256];
+	ssize_t length;
+
+	if (inet_pton(AF_INET, address, &server.sin_addr) != 1) {
+		fprintf(stderr, "probe: \"%s\" is not an IPv4 address\n", address);
+		return 2;
+	}
+	if (connect(fd, (struct sockaddr *)&server, sizeof(server)) < 0 ||
+	    (protocol && strcmp(protocol, "udp") == 0 && write(fd, "hi", 2) != 2) ||
+	    (length = read(fd, reply, sizeof(reply) - 1)) < 0) {
+		printf("connect %s:%s: %s\n", address, port, strerrorname_np(errno));
+		return 1;
+	}
+	reply[length] = '\0';
+	fputs(reply, stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "";
@@ -265,6 +349,10 @@ int main(int argc, char **argv)
 		return verb_escape(arg);
 	if (arg && strcmp(verb, "syscall") == 0)
 		return verb_syscall(arg);
+	if (arg && strcmp(verb, "serve") == 0)
+		return verb_serve(arg, argc > 3 ? argv[3] : NULL);
+	if (argc > 3 && strcmp(verb, "connect") == 0)
+		return verb_connect(arg, argv[3], argc > 4 ? argv[4] : NULL);
 	if (arg && strcmp(verb, "exit") == 0)
 		return (int)number(arg);
 	if (arg && strcmp(verb, "signal") == 0) {
@@ -276,6 +364,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fprintf(stderr, "usage: probe pid|hostname|id|memhog MIB|forks N|burn SECONDS|"
-		"zombie|escape MARKER|syscall NAME|exit N|signal N\n");
+		"zombie|escape MARKER|syscall NAME|serve PORT [udp]|connect ADDR PORT [udp]|exit N|signal N\n");
 	return 2;
 }
