@@ -102,6 +102,11 @@ int init_start(void)
 	if (pid > 0) {
 		close(ready[0]);
 		trace("fork() -> %d: the command's process; PID 1 stays behind as the init", pid);
+		/* pivot_root(2) moves the root and working directory of every
+		 * process that has the old root as either: a working directory
+		 * left in the host's tree would be a way out (/proc/1/cwd/..). */
+		if (chdir("/") < 0)
+			die("chdir /: %s", strerror(errno));
 		init_exec(pid, ready[1]);
 	}
 	close(ready[1]);

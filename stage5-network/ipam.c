@@ -160,8 +160,9 @@ int ipam_remove_bridge(struct ipam *ipam, bool *namespace_empty)
 {
 	char path[PATH_MAX + 48];
 
-	/* What is left besides leases: the round-robin cursor and the subnet. */
-	for (const char *const *name = (const char *const[]){ "last", "subnet", NULL }; *name; name++) {
+	/* What is left besides leases: the round-robin cursor, the subnet, and
+	 * the mark that the bridge is box's (network.c). */
+	for (const char *const *name = (const char *const[]){ "last", "subnet", "ours", NULL }; *name; name++) {
 		snprintf(path, sizeof(path), "%s/%s", ipam->bridge_dir, *name);
 		if (unlink(path) < 0 && errno != ENOENT)
 			return error_errno("unlink %s", path);

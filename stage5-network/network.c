@@ -66,6 +66,13 @@ int network_resolve(struct network *n, bool rootless)
 {
 	const char *mode_name;
 
+	/* An ordinary user's default is slirp4netns where it can work: it
+	 * needs /dev/net/tun (mode 0666 on most systems, not on every one). */
+	if (n->mode == NETWORK_DEFAULT && rootless && !slirp_usable()) {
+		trace("--network none: slirp4netns %s", slirp_installed() ? "cannot open /dev/net/tun"
+									: "is not installed");
+		n->mode = NETWORK_NONE;
+	}
 	if (n->mode == NETWORK_DEFAULT)
 		n->mode = rootless ? NETWORK_SLIRP : NETWORK_BRIDGE;
 	mode_name = mode_names[n->mode];
@@ -150,7 +157,13 @@ static int bridge_set_up(const struct network *n, const struct ipam *ipam)
 			return error_errno("write %s", path);
 	}
 	/* LAB END (stub: (void)created; (void)st; (void)previous; (void)path; (void)ipam; return error_set("bridge_set_up: not written yet");) */
-	(void)created;
+	/* The bridge is box's: it may go with its last container (a bridge of
+	 * that name that was someone else's never gets here). */
+	snprintf(path, sizeof(path), "%s/ours", ipam->bridge_dir);
+	int marker = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (marker < 0)
+		return error_errno("create %s", path);
+	close(marker);
 	return 0;
 }
 
@@ -175,18 +188,19 @@ static int bridge_subnet_check(const struct network *n, const struct ipam *ipam,
 	return 0;
 }
 
+static int bridge_remove_if_unused(const struct network *n, struct ipam *ipam);
+
 // tag::prepare[]
-static int bridge_prepare(struct network *n, const char *id, const char *hostname)
+static int bridge_lease(struct network *n, struct ipam *ipam, const char *id, const char *hostname)
 {
-	_cleanup_ipam_ struct ipam ipam = { .lock_fd = -1 };
 	_cleanup_free_ struct lease *leases = NULL;
 	int count, alive = 0;
 
-	if (ipam_open(&ipam, n->bridge) < 0 || leases_read(&ipam, &leases, &count) < 0)
+	if (leases_read(ipam, &leases, &count) < 0)
 		return -1;
 	for (int i = 0; i < count; i++) {
 		if (!lease_alive(&leases[i])) {
-			lease_reclaim(&ipam, &leases[i]);
+			lease_reclaim(ipam, &leases[i]);
 			leases[i].id[0] = '\0'; /* not a peer */
 			continue;
 		}
@@ -201,7 +215,7 @@ static int bridge_prepare(struct network *n, const char *id, const char *hostnam
 	for (int p = 0; p < n->port_count; p++)
 		if (port_check_free(&n->ports[p]) < 0)
 			return error_set("--publish: %s", error_message());
-	if (bridge_subnet_check(n, &ipam, alive == 0) < 0)
+	if (bridge_subnet_check(n, ipam, alive == 0) < 0)
 		return -1;
 
 	/* This container's lease: everything a later box needs to undo it. */
@@ -216,11 +230,11 @@ static int bridge_prepare(struct network *n, const char *id, const char *hostnam
 		return error_set("%s: path too long", n->dir);
 	memcpy(own->ports, n->ports, sizeof(n->ports));
 	own->port_count = n->port_count;
-	if (lease_take(&ipam, &n->subnet, own) < 0)
+	if (lease_take(ipam, &n->subnet, own) < 0)
 		return -1;
 	n->leased = true;
 	/* The first container of a bridge (or the first after a crash) sets it up. */
-	if (alive == 0 && bridge_set_up(n, &ipam) < 0)
+	if (alive == 0 && bridge_set_up(n, ipam) < 0)
 		return -1;
 
 	/* /etc/hosts: this container and its peers on the bridge know each other by name. */
@@ -236,6 +250,23 @@ static int bridge_prepare(struct network *n, const char *id, const char *hostnam
 	return 0;
 }
 // end::prepare[]
+
+static int bridge_prepare(struct network *n, const char *id, const char *hostname)
+{
+	_cleanup_ipam_ struct ipam ipam = { .lock_fd = -1 };
+	char message[1024];
+
+	if (ipam_open(&ipam, n->bridge) < 0)
+		return -1;
+	if (bridge_lease(n, &ipam, id, hostname) == 0)
+		return 0;
+	/* Refused before it had an address (a port taken, say): a bridge
+	 * that no container uses must not stay. (After, network_release.) */
+	snprintf(message, sizeof(message), "%s", error_message());
+	if (!n->leased && bridge_remove_if_unused(n, &ipam) < 0)
+		warn("%s", error_message());
+	return error_set("%s", message);
+}
 
 int network_prepare(struct network *n, const char *id, const char *hostname, const char *dir)
 {
@@ -292,14 +323,43 @@ int network_configure(struct network *n)
 	return link_configure("eth0", &own, n->gateway.address);
 }
 
+/* With the lock held: if the bridge has no lease left, it goes, and with
+ * the namespace's last bridge, box's table, and ip_forward as it was. */
+static int bridge_remove_if_unused(const struct network *n, struct ipam *ipam)
+{
+	_cleanup_free_ struct lease *leases = NULL;
+	char path[PATH_MAX + 48], previous[8] = "";
+	int count;
+	bool namespace_empty;
+
+	if (leases_read(ipam, &leases, &count) < 0)
+		return -1;
+	if (count > 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/ours", ipam->bridge_dir);
+	bool ours = access(path, F_OK) == 0;
+	if (nat_bridge_remove(n->bridge) < 0 || (ours && link_remove(n->bridge) < 0) ||
+	    ipam_remove_bridge(ipam, &namespace_empty) < 0)
+		return -1;
+	if (!namespace_empty)
+		return 0;
+	snprintf(path, sizeof(path), "%s/ip_forward", ipam->namespace_dir);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (f && fgets(previous, sizeof(previous), f) && previous[0] == '0' && ip_forward_set("0", NULL) < 0)
+		return -1;
+	if (nat_table_remove() < 0 || (unlink(path) < 0 && errno != ENOENT))
+		return -1;
+	if (rmdir(ipam->namespace_dir) < 0)
+		return error_errno("rmdir %s", ipam->namespace_dir);
+	return 0;
+}
+
 // tag::release[]
 static void bridge_release(struct network *n)
 {
 	struct ipam ipam = { .lock_fd = -1 };
 	_cleanup_free_ struct lease *leases = NULL;
 	int count;
-	bool namespace_empty;
-	char path[PATH_MAX + 48], previous[8] = "";
 
 	if (n->published && nat_unpublish(n->ports, n->port_count, n->lease.address) < 0)
 		warn("%s", error_message());
@@ -312,33 +372,17 @@ static void bridge_release(struct network *n)
 		return;
 	n->leased = false;
 	if (ipam_open(&ipam, n->bridge) < 0 || lease_drop(&ipam, n->lease.address) < 0 ||
-	    leases_read(&ipam, &leases, &count) < 0)
-		goto failed;
-	for (int i = 0; i < count; i++)
-		if (lease_alive(&leases[i]) && hosts_remove(leases[i].hosts_file, n->lease.hostname) < 0)
-			warn("%s", error_message());
-	if (count > 0) {
+	    leases_read(&ipam, &leases, &count) < 0) {
+		warn("%s", error_message());
 		ipam_close(&ipam);
 		return;
 	}
-	/* The bridge's last container: the bridge goes, and with the
-	 * namespace's last bridge, box's table, and ip_forward as it was. */
-	if (nat_bridge_remove(n->bridge) < 0 || link_remove(n->bridge) < 0 ||
-	    ipam_remove_bridge(&ipam, &namespace_empty) < 0)
-		goto failed;
-	if (namespace_empty) {
-		snprintf(path, sizeof(path), "%s/ip_forward", ipam.namespace_dir);
-		_cleanup_fclose_ FILE *f = fopen(path, "re");
-		if (f && fgets(previous, sizeof(previous), f) && previous[0] != '1')
-			ip_forward_set("0", NULL);
-		if (nat_table_remove() < 0 || (unlink(path) < 0 && errno != ENOENT) ||
-		    rmdir(ipam.namespace_dir) < 0)
-			goto failed;
-	}
-	ipam_close(&ipam);
-	return;
-failed:
-	warn("%s", error_message());
+	for (int i = 0; i < count; i++)
+		if (lease_alive(&leases[i]) && hosts_remove(leases[i].hosts_file, n->lease.hostname) < 0)
+			warn("%s", error_message());
+	/* The bridge's last container takes the bridge with it. */
+	if (bridge_remove_if_unused(n, &ipam) < 0)
+		warn("%s", error_message());
 	ipam_close(&ipam);
 }
 // end::release[]
@@ -391,7 +435,6 @@ void network_features_report(void)
 	printf("veth pairs:         %s\n", try_in_new_namespace(veth_works) ? "yes" : "no");
 	printf("bridges:            %s\n", try_in_new_namespace(bridge_works) ? "yes" : "no");
 	printf("nf_tables NAT:      %s\n", try_in_new_namespace(nat_works) ? "yes" : "no");
-	bool tun = access("/dev/net/tun", R_OK | W_OK) == 0;
 	printf("slirp4netns:        %s%s\n", slirp_installed() ? "installed" : "not installed (Debian's slirp4netns)",
-	       slirp_installed() && !tun ? ", but /dev/net/tun is not open to this user" : "");
+	       slirp_installed() && !slirp_usable() ? ", but /dev/net/tun is not open to this user" : "");
 }

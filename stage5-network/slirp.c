@@ -52,6 +52,11 @@ bool slirp_installed(void)
 	return false;
 }
 
+bool slirp_usable(void)
+{
+	return slirp_installed() && access("/dev/net/tun", R_OK | W_OK) == 0;
+}
+
 /* The last line slirp4netns logged: why it failed. */
 static void last_words(const char *log, char *line, size_t size)
 {
@@ -162,6 +167,9 @@ int slirp_start(struct slirp *slirp, pid_t child, const struct port_mapping *por
 			return error_set("slirp4netns is not installed (Debian's slirp4netns; make deps)");
 		char why[256];
 		last_words(log, why, sizeof(why));
+		if (access("/dev/net/tun", R_OK | W_OK) < 0)
+			return error_set("slirp4netns needs /dev/net/tun, which this user may not open "
+					 "(--network none does without)");
 		return error_set("slirp4netns failed: %s (see %s)", why, log);
 	}
 	for (int i = 0; i < count; i++)

@@ -24,5 +24,7 @@ int slirp_start(struct slirp *slirp, pid_t child, const struct port_mapping *por
 /* End it and reap it. Safe to call twice, and when it was never started. */
 void slirp_stop(struct slirp *slirp);
 
-/* Is slirp4netns installed? (box --check) */
+/* Is slirp4netns installed? And can it work: may this user open the tap
+ * device it needs, /dev/net/tun? (box --check) */
 bool slirp_installed(void);
+bool slirp_usable(void);

@@ -128,6 +128,16 @@ teardown() {
 	assert_failure
 }
 
+# points: 2
+@test "with --init, the init's root and working directory are the container's, not the host's" {
+	local marker=$BATS_TEST_TMPDIR/host-marker
+	touch "$marker"
+	run box --init "$ROOTFS" sh -c "readlink /proc/1/root; readlink /proc/1/cwd
+		test -e /proc/1/cwd/../..$marker && echo escaped || echo contained"
+	assert_success
+	assert_equal "$output" "$(printf '/\n/\ncontained')"
+}
+
 # points: 1
 @test "a bad --stop-timeout gets one line, and 125" {
 	assert_each_refused box <<'BAD'

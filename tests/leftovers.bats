@@ -18,6 +18,12 @@ compare() { # KIND
 @test "no mount is left in the host's mount table" { compare mounts; }
 @test "no cgroup is left under box/" { compare cgroups; }
 @test "no network interface or namespace is left" { compare links; compare netns; }
+@test "the machine's own nft ruleset is as it was, and no network state of box's is left" {
+	compare network
+	[ -n "${BOX_SNAPSHOT:-}" ] || fail "BOX_SNAPSHOT is not set: run through tests/run"
+	run diff "$BOX_SNAPSHOT/before/ruleset" "$BOX_SNAPSHOT/after/ruleset"
+	assert_success
+}
 @test "no container state is left" { compare state; }
 @test "no process of the lab is left running" { compare processes; }
 @test "no user made by a test is left" { compare users; }
