@@ -160,9 +160,10 @@ int slirp_start(struct slirp *slirp, pid_t child, const struct port_mapping *por
 	close(ready[0]);
 	if (got != 1) {
 		int status = 0;
+		close(slirp->exit_fd);
 		waitpid(slirp->pid, &status, 0);
 		slirp->pid = 0;
-		slirp_stop(slirp);
+		slirp->exit_fd = -1;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_NOT_FOUND)
 			return error_set("slirp4netns is not installed (Debian's slirp4netns; make deps)");
 		char why[256];
@@ -181,13 +182,12 @@ int slirp_start(struct slirp *slirp, pid_t child, const struct port_mapping *por
 
 void slirp_stop(struct slirp *slirp)
 {
-	if (slirp->exit_fd >= 0) {
-		trace("close slirp4netns's exit pipe: it ends");
-		close(slirp->exit_fd);
-		slirp->exit_fd = -1;
-	}
+	if (slirp->pid <= 0)
+		return; /* never started, or stopped already */
+	trace("close slirp4netns's exit pipe: it ends");
+	close(slirp->exit_fd);
 	/* ECHILD: supervise() reaped it already, had it ended before. */
-	if (slirp->pid > 0)
-		waitpid(slirp->pid, NULL, 0);
+	waitpid(slirp->pid, NULL, 0);
 	slirp->pid = 0;
+	slirp->exit_fd = -1;
 }
