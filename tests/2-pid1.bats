@@ -7,6 +7,10 @@ load helpers
 
 teardown() {
 	box_stop
+	if [ -n "${KILLED_ID:-}" ]; then
+		find /sys/fs/cgroup -maxdepth 4 -type d -path "*/box/$KILLED_ID" -exec rmdir {} + 2>/dev/null || true
+		rm -rf "/var/lib/box/containers/$KILLED_ID"
+	fi
 }
 
 # points: 2
@@ -153,18 +157,13 @@ BAD
 	inside=$(descendants "$BOX_PID")
 	kill -KILL "$BOX_PID"
 	box_wait
+	# SIGKILL leaves box no moment to remove what it made outside the
+	# container (from stage 3 on, its cgroup; from stage 4, its upper
+	# layer), as runc leaves its state after kill -9: teardown does it.
+	KILLED_ID=$(grep -oE '(box|containers)/[0-9a-f]{12}' "$BATS_TEST_TMPDIR/err" | head -n 1 | cut -d/ -f2)
 	local pid tries
 	for pid in $inside; do
 		for tries in $(seq 50); do [ -e /proc/"$pid" ] || break; sleep 0.1; done
 		refute [ -e /proc/"$pid" ]
 	done
-	# SIGKILL leaves box no moment to remove what it made outside the
-	# container (from stage 3 on, its cgroup; from stage 4, its upper
-	# layer), as runc leaves its state after kill -9: the test does it.
-	local id
-	id=$(grep -oE '(box|containers)/[0-9a-f]{12}' "$BATS_TEST_TMPDIR/err" | head -n 1 | cut -d/ -f2)
-	if [ -n "$id" ]; then
-		find /sys/fs/cgroup -maxdepth 4 -type d -path "*/box/$id" -exec rmdir {} + 2>/dev/null || true
-		rm -rf "/var/lib/box/containers/$id"
-	fi
 }

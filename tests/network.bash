@@ -63,7 +63,7 @@ upstream_serve() { # PORT [udp]
 }
 
 net_world_setup() {
-	BOX_PIDS=() SERVER_PIDS=()
+	BOX_PIDS=() SERVER_PIDS=() KILLED_IDS=()
 	PROBE=$ROOTFS/usr/local/bin/probe
 	HOST_NS=$(netns_new)
 	UPSTREAM_NS=$(netns_new)
@@ -84,6 +84,17 @@ net_world_setup() {
 # After every test: box's boxes stopped (by PID), then nothing of box's is
 # left in the host namespace: no link but ours, no nft table, no lease, and
 # ip_forward as it was. Then the namespaces go (their processes, by PID).
+# A box the test killed with SIGKILL leaves what it made outside the
+# network (stage 3's cgroup, stage 4's upper layer), as runc leaves its
+# state after kill -9: teardown removes them. KILLED_IDS: their ids.
+remove_killed_boxes() {
+	local id
+	for id in "${KILLED_IDS[@]}"; do
+		find /sys/fs/cgroup -maxdepth 4 -type d -path "*/box/$id" -exec rmdir {} + 2>/dev/null || true
+		rm -rf "/var/lib/box/containers/$id"
+	done
+}
+
 net_world_teardown() {
 	local pid status=0
 	for pid in "${BOX_PIDS[@]}"; do
@@ -93,6 +104,7 @@ net_world_teardown() {
 	done
 	for pid in "${SERVER_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	remove_killed_boxes
 	if [ -n "${HOST_NS:-}" ]; then
 		local links leases ruleset forward ns
 		links=$(in_host ip -o link show | awk -F': ' '{ print $2 }' | sort)
