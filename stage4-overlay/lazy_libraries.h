@@ -19,65 +19,66 @@
 #include <archive_entry.h>
 #include <openssl/evp.h>
 
-enum lazy_library { LIBARCHIVE, LIBCRYPTO };
+#include "lazy_load.h"
 
-/* X(LIBRARY, FUNCTION): every function of the two libraries that box calls. */
-#define LAZY_FUNCTIONS(X)                                            \
-	X(LIBARCHIVE, archive_error_string)                          \
-	X(LIBARCHIVE, archive_read_new)                              \
-	X(LIBARCHIVE, archive_read_support_filter_all)               \
-	X(LIBARCHIVE, archive_read_support_format_tar)               \
-	X(LIBARCHIVE, archive_read_open_filename)                    \
-	X(LIBARCHIVE, archive_read_next_header)                      \
-	X(LIBARCHIVE, archive_read_data_block)                       \
-	X(LIBARCHIVE, archive_read_free)                             \
-	X(LIBARCHIVE, archive_read_disk_new)                         \
-	X(LIBARCHIVE, archive_read_disk_set_standard_lookup)         \
-	X(LIBARCHIVE, archive_read_disk_entry_from_file)             \
-	X(LIBARCHIVE, archive_write_new)                             \
-	X(LIBARCHIVE, archive_write_set_format_pax_restricted)       \
-	X(LIBARCHIVE, archive_write_open_filename)                   \
-	X(LIBARCHIVE, archive_write_header)                          \
-	X(LIBARCHIVE, archive_write_data)                            \
-	X(LIBARCHIVE, archive_write_data_block)                      \
-	X(LIBARCHIVE, archive_write_finish_entry)                    \
-	X(LIBARCHIVE, archive_write_close)                           \
-	X(LIBARCHIVE, archive_write_free)                            \
-	X(LIBARCHIVE, archive_write_disk_new)                        \
-	X(LIBARCHIVE, archive_write_disk_set_options)                \
-	X(LIBARCHIVE, archive_entry_new)                             \
-	X(LIBARCHIVE, archive_entry_clone)                           \
-	X(LIBARCHIVE, archive_entry_free)                            \
-	X(LIBARCHIVE, archive_entry_pathname)                        \
-	X(LIBARCHIVE, archive_entry_set_pathname)                    \
-	X(LIBARCHIVE, archive_entry_copy_sourcepath)                 \
-	X(LIBARCHIVE, archive_entry_filetype)                        \
-	X(LIBARCHIVE, archive_entry_set_filetype)                    \
-	X(LIBARCHIVE, archive_entry_set_perm)                        \
-	X(LIBARCHIVE, archive_entry_size)                            \
-	X(LIBARCHIVE, archive_entry_set_size)                        \
-	X(LIBARCHIVE, archive_entry_xattr_clear)                     \
-	X(LIBARCHIVE, archive_entry_xattr_reset)                     \
-	X(LIBARCHIVE, archive_entry_xattr_next)                      \
-	X(LIBARCHIVE, archive_entry_xattr_add_entry)                 \
-	X(LIBARCHIVE, archive_entry_linkresolver_new)                \
-	X(LIBARCHIVE, archive_entry_linkresolver_set_strategy)       \
-	X(LIBARCHIVE, archive_entry_linkify)                         \
-	X(LIBARCHIVE, archive_entry_linkresolver_free)               \
-	X(LIBCRYPTO, EVP_MD_CTX_new)                                 \
-	X(LIBCRYPTO, EVP_sha256)                                     \
-	X(LIBCRYPTO, EVP_DigestInit_ex)                              \
-	X(LIBCRYPTO, EVP_DigestUpdate)                               \
-	X(LIBCRYPTO, EVP_DigestFinal_ex)                             \
-	X(LIBCRYPTO, EVP_MD_CTX_free)
+/* X(FUNCTION): every function of each library that box calls. */
+#define LIBARCHIVE_FUNCTIONS(X)                                 \
+	X(archive_error_string)                                 \
+	X(archive_read_new)                                     \
+	X(archive_read_support_filter_all)                      \
+	X(archive_read_support_format_tar)                      \
+	X(archive_read_open_filename)                           \
+	X(archive_read_next_header)                             \
+	X(archive_read_data_block)                              \
+	X(archive_read_free)                                    \
+	X(archive_read_disk_new)                                \
+	X(archive_read_disk_set_standard_lookup)                \
+	X(archive_read_disk_entry_from_file)                    \
+	X(archive_write_new)                                    \
+	X(archive_write_set_format_pax_restricted)              \
+	X(archive_write_open_filename)                          \
+	X(archive_write_header)                                 \
+	X(archive_write_data)                                   \
+	X(archive_write_data_block)                             \
+	X(archive_write_finish_entry)                           \
+	X(archive_write_close)                                  \
+	X(archive_write_free)                                   \
+	X(archive_write_disk_new)                               \
+	X(archive_write_disk_set_options)                       \
+	X(archive_entry_new)                                    \
+	X(archive_entry_clone)                                  \
+	X(archive_entry_free)                                   \
+	X(archive_entry_pathname)                               \
+	X(archive_entry_set_pathname)                           \
+	X(archive_entry_copy_sourcepath)                        \
+	X(archive_entry_filetype)                               \
+	X(archive_entry_set_filetype)                           \
+	X(archive_entry_set_perm)                               \
+	X(archive_entry_size)                                   \
+	X(archive_entry_set_size)                               \
+	X(archive_entry_xattr_clear)                            \
+	X(archive_entry_xattr_reset)                            \
+	X(archive_entry_xattr_next)                             \
+	X(archive_entry_xattr_add_entry)                        \
+	X(archive_entry_linkresolver_new)                       \
+	X(archive_entry_linkresolver_set_strategy)              \
+	X(archive_entry_linkify)                                \
+	X(archive_entry_linkresolver_free)
 
-#define LAZY_DECLARE(library, name) extern typeof(name) *sym_##name;
-LAZY_FUNCTIONS(LAZY_DECLARE)
+#define LIBCRYPTO_FUNCTIONS(X)                                  \
+	X(EVP_MD_CTX_new)                                       \
+	X(EVP_sha256)                                           \
+	X(EVP_DigestInit_ex)                                    \
+	X(EVP_DigestUpdate)                                     \
+	X(EVP_DigestFinal_ex)                                   \
+	X(EVP_MD_CTX_free)
+
+#define LAZY_DECLARE(name) extern typeof(name) *sym_##name;
+LIBARCHIVE_FUNCTIONS(LAZY_DECLARE)
+LIBCRYPTO_FUNCTIONS(LAZY_DECLARE)
 #undef LAZY_DECLARE
 
-/* Load both libraries and find every function: 0, or -1 with the error
- * set (a library missing, or without a function). Only the first call
- * does any work. */
+/* Load both (lazy_load.h): 0, or -1 with the error set. */
 int lazy_libraries_load(void);
 
 #endif

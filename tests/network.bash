@@ -106,8 +106,14 @@ net_world_teardown() {
 	wait 2>/dev/null || true
 	remove_killed_boxes
 	if [ -n "${HOST_NS:-}" ]; then
-		local links leases ruleset forward ns
-		links=$(in_host ip -o link show | awk -F': ' '{ print $2 }' | sort)
+		local links leases ruleset forward ns tries
+		# A container's veth pair goes with its namespace, which the
+		# kernel frees in the background once its last process is gone.
+		for tries in $(seq 50); do
+			links=$(in_host ip -o link show | awk -F': ' '{ print $2 }' | sort)
+			[ "$links" = "$HOST_LINKS_BEFORE" ] && break
+			sleep 0.1
+		done
 		ruleset=$(in_host nft list ruleset)
 		forward=$(in_host cat /proc/sys/net/ipv4/ip_forward)
 		ns=$(stat -L -c %i /proc/"$HOST_NS"/ns/net)
