@@ -11,6 +11,8 @@
 
 #include "report.h"
 
+const char *command_home = "/root";
+
 /* What the command finds in its environment: nothing of the caller's but the
  * terminal type, so that the host's variables do not leak into the container
  * (execve(2) passes the environment on unchanged). */
@@ -23,7 +25,7 @@ static void environment_reset(void)
 
 	clearenv();
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-	setenv("HOME", "/root", 1);
+	setenv("HOME", command_home, 1);
 	if (saved_term)
 		setenv("TERM", saved_term, 1);
 	if (gethostname(hostname, sizeof(hostname) - 1) == 0)

@@ -1,6 +1,9 @@
 /* Running the container's command, and the status box reports for it. */
 #pragma once
 
+/* The command's HOME: root's; from stage 6 on, --user's own. */
+extern const char *command_home;
+
 /* Replace this process with COMMAND (searched in PATH) in a clean
  * environment: PATH, HOME, TERM and HOSTNAME only. Never returns: when COMMAND
  * cannot run, says why and exits 127 (not found) or 126 (not executable). */

@@ -129,12 +129,9 @@ int main(int argc, char **argv)
 	if (c->check)
 		return features_report();
 	cli_operands(argc, argv, first, &rootfs, &c->command);
-	if (rootfs_resolve(rootfs, c->rootfs) < 0)
-		die_with_error();
-	for (int i = 0; i < c->volume_specs.count; i++)
-		if (volume_parse(c->volume_specs.items[i], &c->volumes[i]) < 0)
-			die("--volume: %s", error_message());
-	if (hostname_random(c->id, sizeof(c->id)) < 0)
+	if (rootfs_resolve(rootfs, c->rootfs) < 0 ||
+	    volumes_parse(&c->volume_specs, c->volumes) < 0 ||
+	    hostname_random(c->id, sizeof(c->id)) < 0)
 		die_with_error();
 	if (!c->hostname)
 		c->hostname = c->id;

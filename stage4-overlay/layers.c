@@ -58,7 +58,7 @@ int make_dirs(const char *path)
 	}
 }
 
-static int sha256_file(const char *path, char hex[65])
+int sha256_file(const char *path, char hex[65])
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	unsigned char buffer[65536], digest[EVP_MAX_MD_SIZE];

@@ -19,6 +19,9 @@ struct archive_entry;
  * its bookkeeping must neither leave a container nor enter one. */
 void layer_entry_drop_overlay_xattrs(struct archive_entry *entry);
 
+/* The SHA-256 of file PATH, in hex (libcrypto: lazy_libraries_load() first). */
+int sha256_file(const char *path, char hex[65]);
+
 /* rm -rf PATH, not following symbolic links. */
 int remove_tree(const char *path);
 

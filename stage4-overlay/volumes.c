@@ -48,6 +48,14 @@ int volume_parse(const char *spec, struct volume *volume)
 	return 0;
 }
 
+int volumes_parse(const struct path_list *specs, struct volume *volumes)
+{
+	for (int i = 0; i < specs->count; i++)
+		if (volume_parse(specs->items[i], &volumes[i]) < 0)
+			return error_set("--volume: %s", error_message());
+	return 0;
+}
+
 // tag::volumes[]
 int volumes_open(struct volume *volumes, int count)
 {

@@ -2,6 +2,8 @@
 #pragma once
 #include <stdbool.h>
 
+#include "layers.h"
+
 struct volume {
 	char host[4096];      /* absolute, checked by the parent */
 	char target[4096];    /* absolute path inside the container */
@@ -15,6 +17,9 @@ struct volume {
 
 /* HOST:CONTAINER[:ro] */
 int volume_parse(const char *spec, struct volume *volume);
+
+/* Each of SPECS (the --volume values) into VOLUMES; the error names the option. */
+int volumes_parse(const struct path_list *specs, struct volume *volumes);
 
 /* Before pivot_root, while the host's tree is here: take a detached copy of
  * each HOST (open_tree(2)), made read-only for :ro (mount_setattr(2)). */

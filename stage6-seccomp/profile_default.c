@@ -1,0 +1,13 @@
+/* box's default seccomp profile, seccomp-default.json, inside box itself:
+ * the assembler's .incbin copies the file's bytes in at build time, so that
+ * box needs no file at run time and the profile cannot drift from the box
+ * that was built with it. (SECCOMP_DEFAULT_PROFILE: its path, from the
+ * Makefile, which also computes its SHA-256 for the cache.) */
+__asm__(".section .rodata\n"
+	".global seccomp_default_profile\n"
+	"seccomp_default_profile:\n"
+	".incbin \"" SECCOMP_DEFAULT_PROFILE "\"\n"
+	".global seccomp_default_profile_end\n"
+	"seccomp_default_profile_end:\n"
+	".byte 0\n"
+	".previous\n");

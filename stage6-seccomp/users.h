@@ -1,0 +1,27 @@
+/* --user UID[:GID]: the command runs as a user other than root. */
+#pragma once
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct user {
+	const char *option; /* "1000", "1000:1000", "nobody", "app:staff" */
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	char home[256];     /* from the container's /etc/passwd, or "/" */
+};
+
+int user_parse(const char *value, void *target);
+
+#define USER_OPTION(u) \
+	{ "user", "UID[:GID]", "run the command as this user (a number, or a name in the " \
+	  "container's /etc/passwd)", user_parse, u }
+
+/* In the container, after pivot_root: names looked up in its own
+ * /etc/passwd and /etc/group; a uid without a group gets its passwd entry's
+ * group, or 0 (as Docker). */
+int user_resolve(struct user *user);
+
+/* Become USER: no supplementary groups (setgroups(2)), then the group and
+ * the user, real, effective and saved (setresgid(2), setresuid(2)). */
+int user_switch(const struct user *user);
