@@ -33,8 +33,8 @@ OBJECTS    := $(SOURCES:%.c=$(OBJDIR)/%.o)
 
 all: box
 
-# Relink when the build mode changes (plain <-> SANITIZE=1).
-FLAGS_NOW  := $(CC) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
+# Rebuild when the build mode or the flags change (plain <-> SANITIZE=1).
+FLAGS_NOW  := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 .build-flags: FORCE
 	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
 

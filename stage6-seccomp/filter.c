@@ -36,6 +36,7 @@
 /* box's default profile, seccomp-default.json, built into box
  * (profile_default.c) with its SHA-256, computed by the Makefile. */
 extern const char seccomp_default_profile[], seccomp_default_profile_end[];
+extern const char seccomp_default_sha256[];
 
 int seccomp_mode_parse(const char *value, void *target)
 {
@@ -128,7 +129,7 @@ static int profile_load(const char *file, char **text, size_t *length, char dige
 	if (!file) {
 		*text = (char *)seccomp_default_profile;
 		*length = (size_t)(seccomp_default_profile_end - seccomp_default_profile);
-		snprintf(digest, 65, "%s", SECCOMP_DEFAULT_SHA256);
+		snprintf(digest, 65, "%s", seccomp_default_sha256);
 		return 0;
 	}
 	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -218,7 +219,7 @@ void seccomp_features_report(const char *state, uint64_t default_caps)
 	printf("seccomp filters:    %s%s%s\n", actions[0] ? "yes, actions: " : "no", actions,
 	       actions[0] ? "" : " (no /proc/sys/kernel/seccomp/actions_avail)");
 	snprintf(path, sizeof(path), "%s/seccomp/%s-%016llx-%s-libseccomp%s.bpf", state,
-		 SECCOMP_DEFAULT_SHA256, (unsigned long long)default_caps, BOX_ARCH, profile_compiler_version());
+		 seccomp_default_sha256, (unsigned long long)default_caps, BOX_ARCH, profile_compiler_version());
 	if (cache_read(path, &program) == 0)
 		printf("seccomp cache:      the default profile's program is cached (%u instructions), "
 		       "in %s/seccomp\n", program.length, state);

@@ -2,7 +2,9 @@
  * the assembler's .incbin copies the file's bytes in at build time, so that
  * box needs no file at run time and the profile cannot drift from the box
  * that was built with it. (SECCOMP_DEFAULT_PROFILE: its path, from the
- * Makefile, which also computes its SHA-256 for the cache.) */
+ * Makefile, which also computes its SHA-256, the cache's key: filter.c.) */
+const char seccomp_default_sha256[] = SECCOMP_DEFAULT_SHA256;
+
 __asm__(".section .rodata\n"
 	".global seccomp_default_profile\n"
 	"seccomp_default_profile:\n"

@@ -16,6 +16,9 @@
  *                           "hello from HOSTNAME to ADDRESS" (the peer's address);
  *                           prints "serving PORT" once it listens
  *   probe connect ADDR PORT [udp]   print what the server at ADDR:PORT says
+ *   probe attack NAME [ARG] one harmless attack (see attack_table): prints
+ *                           "NAME: ALLOWED (...)", "NAME: BLOCKED (ERRNO)" or
+ *                           "NAME: N/A (...)" when this kernel lacks the way in
  *   probe exit N            exit with status N
  *   probe signal N          kill itself with signal N (as PID 1: "signal N ignored")
  *
@@ -31,6 +34,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/keyctl.h>
+#include <linux/reboot.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/io.h>
+#include <sys/klog.h>
+#include <sys/swap.h>
+#include <sys/syscall.h>
+#include <termios.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -325,6 +340,387 @@ static int verb_connect(const char *address, const char *port, const char *proto
 	return 0;
 }
 
+/* The attacks ---------------------------------------------------------------
+ *
+ * Each tries one thing a container's root should not be able to do, in a way
+ * that cannot harm the host: arguments the kernel rejects only after its
+ * permission checks (a file system type that does not exist, a descriptor
+ * of -1, a bad magic number), files opened for writing and never written,
+ * nodes made and opened but never read. Then EPERM, EACCES or EROFS mean
+ * that a policy stopped it (BLOCKED), ENOSYS that this kernel has no such
+ * thing (N/A), and any other answer that the call got through to the
+ * kernel's own work (ALLOWED).
+ */
+static int verdict(const char *name, long result, int error)
+{
+	if (result >= 0) {
+		printf("%s: ALLOWED\n", name);
+		return 0;
+	}
+	if (error == EPERM || error == EACCES || error == EROFS) {
+		printf("%s: BLOCKED (%s)\n", name, strerrorname_np(error));
+		return 1;
+	}
+	if (error == ENOSYS) {
+		printf("%s: N/A (ENOSYS: this kernel lacks it)\n", name);
+		return 2;
+	}
+	printf("%s: ALLOWED (the kernel got as far as %s)\n", name, strerrorname_np(error));
+	return 0;
+}
+
+/* verdict() of EXPRESSION, with the errno it left (read after it ran). */
+#define TRY(name, expression) ({ errno = 0; long result_ = (long)(expression); verdict(name, result_, errno); })
+
+static int say(const char *name, const char *outcome, const char *detail)
+{
+	printf("%s: %s (%s)\n", name, outcome, detail);
+	return strcmp(outcome, "ALLOWED") == 0 ? 0 : strcmp(outcome, "BLOCKED") == 0 ? 1 : 2;
+}
+
+/* Stage 1 mounts no /proc: attacks through it have nothing to work on. */
+static bool have_proc(void)
+{
+	return access("/proc/self/status", F_OK) == 0;
+}
+
+/* Run FN in a child, so that what it changes (namespaces) dies with it. */
+static int in_child(const char *name, int (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		fail("fork");
+	if (pid == 0)
+		_exit(fn() == 0 ? 0 : errno);
+	waitpid(pid, &status, 0);
+	int error = WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+	return verdict(name, error ? -1 : 0, error);
+}
+static int new_user_namespace(void) { return unshare(CLONE_NEWUSER); }
+static int new_other_namespaces(void) { return unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS); }
+
+static int open_for_writing(const char *name, const char *path)
+{
+	if (!have_proc())
+		return say(name, "N/A", "no /proc or /sys here: stage 1 mounts none");
+	int fd = open(path, O_WRONLY | O_CLOEXEC); /* never written to */
+	if (fd < 0 && errno == ENOENT)
+		return say(name, "N/A", "this kernel has no such file");
+	int error = errno;
+	if (fd >= 0)
+		close(fd);
+	return verdict(name, fd, error);
+}
+
+static int attack_mknod_disk(const char *name, const char *device)
+{
+	unsigned major, minor;
+	char type;
+	const char *node = "/tmp/.probe-device";
+
+	if (!device || sscanf(device, "%c:%u:%u", &type, &major, &minor) != 3 || (type != 'b' && type != 'c')) {
+		fprintf(stderr, "probe: attack %s b|c:MAJOR:MINOR\n", name);
+		return 3;
+	}
+	unlink(node);
+	if (mknod(node, (type == 'b' ? S_IFBLK : S_IFCHR) | 0600, makedev(major, minor)) < 0) {
+		int error = errno;
+		printf("%s: BLOCKED (mknod: %s)\n", name, strerrorname_np(error));
+		return 1;
+	}
+	int fd = open(node, O_RDONLY | O_CLOEXEC); /* never read */
+	int error = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(node);
+	if (fd >= 0)
+		return say(name, "ALLOWED", "the host's device opened");
+	printf("%s: BLOCKED (open: %s)\n", name, strerrorname_np(error));
+	return 1;
+}
+
+static int attack_host_network(const char *name, const char *mac)
+{
+	char buffer[8192];
+	struct ifconf conf = { .ifc_len = sizeof(buffer), .ifc_buf = buffer };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (!mac || fd < 0 || ioctl(fd, SIOCGIFCONF, &conf) < 0) {
+		fprintf(stderr, "probe: attack %s MAC\n", name);
+		return 3;
+	}
+	/* Every interface with an address; its hardware address. */
+	for (struct ifreq *r = conf.ifc_req; (char *)r < buffer + conf.ifc_len; r++) {
+		char text[32];
+		if (ioctl(fd, SIOCGIFHWADDR, r) < 0)
+			continue;
+		unsigned char *a = (unsigned char *)r->ifr_hwaddr.sa_data;
+		snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
+		if (strcasecmp(text, mac) == 0)
+			return say(name, "ALLOWED", "the host's interface is here");
+	}
+	return say(name, "BLOCKED", "the host's interface is not in this network namespace");
+}
+
+static int attack_shocker(const char *name)
+{
+	struct { struct file_handle head; unsigned char bytes[128]; } handle;
+	int mount_id;
+
+	handle.head.handle_bytes = sizeof(handle.bytes);
+	/* /dev: a tmpfs from stage 2 on, which can name its files by handle
+	 * (overlayfs, the container's root, cannot without nfs_export). */
+	if (name_to_handle_at(AT_FDCWD, "/dev/null", &handle.head, &mount_id, 0) < 0)
+		return verdict(name, -1, errno);
+	int root = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open_by_handle_at(root, &handle.head, O_RDONLY | O_CLOEXEC);
+	int error = errno;
+	if (fd >= 0)
+		close(fd);
+	close(root);
+	return verdict(name, fd, error);
+}
+
+static int attack_timer_list(const char *name)
+{
+	char buffer[256];
+
+	if (!have_proc())
+		return say(name, "N/A", "no /proc here: stage 1 mounts none");
+	int fd = open("/proc/timer_list", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return say(name, "N/A", "this kernel has no such file");
+	if (fd < 0)
+		return TRY(name, -1);
+	ssize_t length = read(fd, buffer, sizeof(buffer));
+	close(fd);
+	if (length > 0)
+		return say(name, "ALLOWED", "every timer of the machine is listed");
+	return say(name, "BLOCKED", "masked: empty");
+}
+
+/* A cgroup file to write: /sys/fs/cgroup's, or a mount of the memory
+ * hierarchy made here (undone at once): the precondition of the v1
+ * release_agent escape (CVE-2022-0492). */
+static int attack_cgroup_write(const char *name)
+{
+	const char *dir = "/tmp/.probe-cgroup";
+	char path[300];
+	DIR *d;
+
+	if (!have_proc())
+		return say(name, "N/A", "no /proc or /sys here: stage 1 mounts none");
+	if ((d = opendir("/sys/fs/cgroup"))) {
+		for (struct dirent *e; (e = readdir(d));) {
+			snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/cgroup.procs", e->d_name);
+			if (e->d_name[0] == '.' || access(path, F_OK) < 0)
+				continue;
+			closedir(d);
+			return open_for_writing(name, path);
+		}
+		closedir(d);
+	}
+	if (access("/sys/fs/cgroup/cgroup.procs", F_OK) == 0)
+		return open_for_writing(name, "/sys/fs/cgroup/cgroup.procs");
+	mkdir(dir, 0700);
+	if (mount("cgroup", dir, "cgroup", 0, "memory") < 0) {
+		int error = errno;
+		rmdir(dir);
+		return verdict(name, -1, error == ENOENT || error == ENODEV ? EPERM : error);
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	int fd = open(path, O_WRONLY | O_CLOEXEC), error = errno;
+	if (fd >= 0)
+		close(fd);
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+	return fd >= 0 ? say(name, "ALLOWED", "mounted a cgroup hierarchy, writable") : verdict(name, -1, error);
+}
+
+static int attack_leaked_fds(const char *name)
+{
+	for (int fd = 3; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) >= 0) {
+			char detail[64];
+			snprintf(detail, sizeof(detail), "descriptor %d is open", fd);
+			return say(name, "ALLOWED", detail);
+		}
+	return say(name, "BLOCKED", "no descriptor but 0, 1 and 2");
+}
+
+/* Any process or open file here that is the host's box binary (dev:ino). */
+static int attack_runtime_binary(const char *name, const char *identity)
+{
+	unsigned long long dev, ino;
+	char path[300];
+	DIR *procs;
+
+	if (!identity || sscanf(identity, "%llu:%llu", &dev, &ino) != 2) {
+		fprintf(stderr, "probe: attack %s DEV:INO\n", name);
+		return 3;
+	}
+	if (!have_proc() || !(procs = opendir("/proc")))
+		return say(name, "N/A", "no /proc here: stage 1 mounts none, and execs the command itself");
+	for (struct dirent *p; (p = readdir(procs));) {
+		struct stat st;
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/exe", p->d_name);
+		if (stat(path, &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
+			closedir(procs);
+			return say(name, "ALLOWED", path);
+		}
+		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+		DIR *fds = opendir(path);
+		for (struct dirent *f; fds && (f = readdir(fds));) {
+			char link[600];
+			snprintf(link, sizeof(link), "/proc/%s/fd/%s", p->d_name, f->d_name);
+			if (stat(link, &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
+				closedir(fds);
+				closedir(procs);
+				return say(name, "ALLOWED", link);
+			}
+		}
+		if (fds)
+			closedir(fds);
+	}
+	closedir(procs);
+	return say(name, "BLOCKED", "no process or descriptor here is the host's box");
+}
+
+static int attack_tiocsti(const char *name)
+{
+	char nothing = 0;
+
+	if (!isatty(STDIN_FILENO))
+		return say(name, "N/A", "stdin is not a terminal");
+	/* One NUL into the terminal's input: the test's own pty, which it drops. */
+	return TRY(name, ioctl(STDIN_FILENO, TIOCSTI, &nothing));
+}
+
+static int attack_setuid(const char *name)
+{
+	if (geteuid() == 0)
+		return say(name, "ALLOWED", "euid 0");
+	char detail[32];
+	snprintf(detail, sizeof(detail), "euid %u", geteuid());
+	return say(name, "BLOCKED", detail);
+}
+
+static int attack(const char *name, const char *arg)
+{
+	struct timespec bad_time = { .tv_sec = 0, .tv_nsec = -1 };
+
+	if (strcmp(name, "chroot-escape") == 0) {
+		if (!arg)
+			return 3;
+		int outside = open(".", O_RDONLY | O_DIRECTORY);
+		if (chroot("/tmp") < 0)
+			return TRY(name, -1);
+		if (fchdir(outside) < 0)
+			fail("fchdir");
+		for (int i = 0; i < 256; i++)
+			if (chdir("..") < 0)
+				fail("chdir ..");
+		if (chroot(".") < 0)
+			fail("chroot .");
+		return access(arg, F_OK) == 0 ? say(name, "ALLOWED", "the host's files are visible")
+					       : say(name, "BLOCKED", "still inside");
+	}
+	if (strcmp(name, "mount") == 0)
+		return TRY(name, mount("none", "/tmp", "box-probe-no-such-fs", 0, NULL));
+	if (strcmp(name, "fsopen") == 0)
+		return TRY(name, syscall(SYS_fsopen, "box-probe-no-such-fs", 0));
+	if (strcmp(name, "mknod-open") == 0)
+		return attack_mknod_disk(name, arg);
+	if (strcmp(name, "finit-module") == 0)
+		return TRY(name, syscall(SYS_finit_module, -1, "", 0));
+	if (strcmp(name, "kexec") == 0)
+		return TRY(name, syscall(SYS_kexec_file_load, -1, -1, 0, "", 0));
+	if (strcmp(name, "reboot") == 0) /* a magic number that is not: EINVAL after the check */
+		return TRY(name, syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, 0, LINUX_REBOOT_CMD_CAD_OFF, NULL));
+	if (strcmp(name, "raw-socket") == 0) {
+		int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+		int error = errno;
+		if (fd >= 0)
+			close(fd);
+		return verdict(name, fd, error);
+	}
+	if (strcmp(name, "host-network") == 0)
+		return attack_host_network(name, arg);
+	if (strcmp(name, "unshare-user") == 0)
+		return in_child(name, new_user_namespace);
+	if (strcmp(name, "unshare-other") == 0)
+		return in_child(name, new_other_namespaces);
+	if (strcmp(name, "keyring") == 0)
+		return TRY(name, syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));
+	if (strcmp(name, "bpf") == 0)
+		return TRY(name, syscall(SYS_bpf, BPF_MAP_CREATE, NULL, 0));
+	if (strcmp(name, "perf") == 0)
+		return TRY(name, syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
+	if (strcmp(name, "shocker") == 0)
+		return attack_shocker(name);
+	if (strcmp(name, "ioperm") == 0)
+		return TRY(name, ioperm(0x80, 1, 0));
+	if (strcmp(name, "swapon") == 0)
+		return TRY(name, swapon("/box-probe-no-such-file", 0));
+	if (strcmp(name, "syslog") == 0)
+		return TRY(name, klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0));
+	if (strcmp(name, "userfaultfd") == 0) {
+		long fd = syscall(SYS_userfaultfd, O_CLOEXEC);
+		int error = errno;
+		if (fd >= 0)
+			close((int)fd);
+		return verdict(name, fd, error);
+	}
+	if (strcmp(name, "io-uring") == 0)
+		return TRY(name, syscall(SYS_io_uring_setup, 0, NULL));
+	if (strcmp(name, "clock") == 0)
+		return TRY(name, syscall(SYS_clock_settime, CLOCK_REALTIME, &bad_time)); /* not glibc's: it checks first */
+	if (strcmp(name, "acct") == 0)
+		return TRY(name, acct("/box-probe-no-such-file"));
+	if (strcmp(name, "vsock") == 0) {
+		int fd = socket(40 /* AF_VSOCK */, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int error = errno;
+		if (fd >= 0)
+			close(fd);
+		return verdict(name, fd, error == EAFNOSUPPORT ? ENOSYS : error);
+	}
+	if (strcmp(name, "sysrq") == 0)
+		return open_for_writing(name, "/proc/sysrq-trigger");
+	if (strcmp(name, "kcore") == 0) {
+		if (!have_proc())
+			return say(name, "N/A", "no /proc here: stage 1 mounts none");
+		int fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC);
+		int error = errno;
+		if (fd >= 0)
+			close(fd);
+		return fd < 0 && error == ENOENT ? say(name, "N/A", "this kernel has no /proc/kcore") : verdict(name, fd, error);
+	}
+	if (strcmp(name, "timer-list") == 0)
+		return attack_timer_list(name);
+	if (strcmp(name, "write-sys") == 0)
+		return open_for_writing(name, "/sys/kernel/mm/ksm/run");
+	if (strcmp(name, "cgroup-write") == 0)
+		return attack_cgroup_write(name);
+	if (strcmp(name, "core-pattern") == 0)
+		return open_for_writing(name, "/proc/sys/kernel/core_pattern");
+	if (strcmp(name, "host-process") == 0)
+		return arg ? TRY(name, kill((pid_t)number(arg), 0)) : 3;
+	if (strcmp(name, "leaked-fds") == 0)
+		return attack_leaked_fds(name);
+	if (strcmp(name, "runtime-binary") == 0)
+		return attack_runtime_binary(name, arg);
+	if (strcmp(name, "tiocsti") == 0)
+		return attack_tiocsti(name);
+	if (strcmp(name, "setuid") == 0)
+		return attack_setuid(name);
+	fprintf(stderr, "probe: no attack %s\n", name);
+	return 3;
+}
+
 int main(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "";
@@ -353,6 +749,8 @@ int main(int argc, char **argv)
 		return verb_serve(arg, argc > 3 ? argv[3] : NULL);
 	if (argc > 3 && strcmp(verb, "connect") == 0)
 		return verb_connect(arg, argv[3], argc > 4 ? argv[4] : NULL);
+	if (arg && strcmp(verb, "attack") == 0)
+		return attack(arg, argc > 3 ? argv[3] : NULL);
 	if (arg && strcmp(verb, "exit") == 0)
 		return (int)number(arg);
 	if (arg && strcmp(verb, "signal") == 0) {
@@ -364,6 +762,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fprintf(stderr, "usage: probe pid|hostname|id|memhog MIB|forks N|burn SECONDS|"
-		"zombie|escape MARKER|syscall NAME|serve PORT [udp]|connect ADDR PORT [udp]|exit N|signal N\n");
+		"zombie|escape MARKER|syscall NAME|serve PORT [udp]|connect ADDR PORT [udp]|attack NAME [ARG]|exit N|signal N\n");
 	return 2;
 }
