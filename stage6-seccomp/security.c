@@ -20,6 +20,7 @@
  */
 #include "security.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -68,15 +69,21 @@ int security_apply(struct security *s)
 		return -1;
 	if (s->user.set && s->user.uid != 0) /* as Docker: none effective for another user */
 		s->capabilities.permitted = s->capabilities.effective = 0;
-	if (rlimits_apply(&s->rlimits) < 0 ||
-	    (!s->seccomp_options.new_privileges && no_new_privileges_set() < 0) ||
-	    capabilities_bound(&s->capabilities) < 0 ||
+	bool nnp = !s->seccomp_options.new_privileges;
+	if (rlimits_apply(&s->rlimits) < 0 || (nnp && no_new_privileges_set() < 0))
+		return -1;
+	/* Loading a filter needs no_new_privs or CAP_SYS_ADMIN: without the
+	 * first, it goes on now, while box still has the second (and the
+	 * profile must allow what follows: prctl, setresuid, capset). */
+	if (!nnp && seccomp_apply(&s->program) < 0)
+		return -1;
+	if (capabilities_bound(&s->capabilities) < 0 ||
 	    (s->user.set && user_switch(&s->user) < 0) ||
 	    capabilities_set(&s->capabilities) < 0)
 		return -1;
 	if (s->user.set) /* its entry in the container's passwd says, or "/" */
 		command_home = s->user.home;
-	return seccomp_apply(&s->program);
+	return nnp ? seccomp_apply(&s->program) : 0;
 }
 // end::apply[]
 

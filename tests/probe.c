@@ -253,6 +253,12 @@ static int verb_syscall(const char *name)
 		result = chroot("/");
 	else if (strcmp(name, "keepcaps") == 0)
 		result = prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+	else if (strcmp(name, "clone3") == 0) /* no arguments: EINVAL, if the kernel sees it */
+		result = (int)syscall(SYS_clone3, NULL, 0);
+	else if (strcmp(name, "number-1000") == 0) /* no system call has this number */
+		result = (int)syscall(1000);
+	else if (strcmp(name, "getppid") == 0)
+		result = getppid() >= 0 ? 0 : -1;
 	else {
 		fprintf(stderr, "probe: unknown syscall %s\n", name);
 		return 2;
@@ -443,24 +449,28 @@ static int attack_mknod_disk(const char *name, const char *device)
 
 static int attack_host_network(const char *name, const char *mac)
 {
-	char buffer[8192];
-	struct ifconf conf = { .ifc_len = sizeof(buffer), .ifc_buf = buffer };
+	struct if_nameindex *all = if_nameindex();
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	if (!mac || fd < 0 || ioctl(fd, SIOCGIFCONF, &conf) < 0) {
+	if (!mac || fd < 0 || !all) {
 		fprintf(stderr, "probe: attack %s MAC\n", name);
 		return 3;
 	}
-	/* Every interface with an address; its hardware address. */
-	for (struct ifreq *r = conf.ifc_req; (char *)r < buffer + conf.ifc_len; r++) {
+	/* Every interface of this network namespace, and its hardware address. */
+	for (struct if_nameindex *i = all; i->if_index; i++) {
+		struct ifreq r = { 0 };
 		char text[32];
-		if (ioctl(fd, SIOCGIFHWADDR, r) < 0)
+		snprintf(r.ifr_name, sizeof(r.ifr_name), "%s", i->if_name);
+		if (ioctl(fd, SIOCGIFHWADDR, &r) < 0)
 			continue;
-		unsigned char *a = (unsigned char *)r->ifr_hwaddr.sa_data;
+		unsigned char *a = (unsigned char *)r.ifr_hwaddr.sa_data;
 		snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
-		if (strcasecmp(text, mac) == 0)
+		if (strcasecmp(text, mac) == 0) {
+			if_freenameindex(all);
 			return say(name, "ALLOWED", "the host's interface is here");
+		}
 	}
+	if_freenameindex(all);
 	return say(name, "BLOCKED", "the host's interface is not in this network namespace");
 }
 
@@ -708,7 +718,14 @@ static int attack(const char *name, const char *arg)
 	if (strcmp(name, "core-pattern") == 0)
 		return open_for_writing(name, "/proc/sys/kernel/core_pattern");
 	if (strcmp(name, "host-process") == 0)
-		return arg ? TRY(name, kill((pid_t)number(arg), 0)) : 3;
+	{
+		if (!arg)
+			return 3;
+		errno = 0;
+		if (kill((pid_t)number(arg), 0) == 0)
+			return say(name, "ALLOWED", "the host's process is reachable");
+		return errno == ESRCH ? say(name, "BLOCKED", "ESRCH: no such process in sight") : verdict(name, -1, errno);
+	}
 	if (strcmp(name, "leaked-fds") == 0)
 		return attack_leaked_fds(name);
 	if (strcmp(name, "runtime-binary") == 0)
