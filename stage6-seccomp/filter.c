@@ -35,7 +35,8 @@
 
 /* box's default profile, seccomp-default.json, built into box
  * (profile_default.c) with its SHA-256, computed by the Makefile. */
-extern const char seccomp_default_profile[], seccomp_default_profile_end[];
+extern const char seccomp_default_profile[];
+extern const unsigned long seccomp_default_profile_size;
 extern const char seccomp_default_sha256[];
 
 int seccomp_mode_parse(const char *value, void *target)
@@ -128,7 +129,7 @@ static int profile_load(const char *file, char **text, size_t *length, char dige
 {
 	if (!file) {
 		*text = (char *)seccomp_default_profile;
-		*length = (size_t)(seccomp_default_profile_end - seccomp_default_profile);
+		*length = seccomp_default_profile_size;
 		snprintf(digest, 65, "%s", seccomp_default_sha256);
 		return 0;
 	}

@@ -9,7 +9,12 @@ __asm__(".section .rodata\n"
 	".global seccomp_default_profile\n"
 	"seccomp_default_profile:\n"
 	".incbin \"" SECCOMP_DEFAULT_PROFILE "\"\n"
-	".global seccomp_default_profile_end\n"
 	"seccomp_default_profile_end:\n"
 	".byte 0\n"
+	/* Its length, as the assembler counts it: C may not subtract the
+	 * addresses of two different objects. */
+	".balign 8\n"
+	".global seccomp_default_profile_size\n"
+	"seccomp_default_profile_size:\n"
+	".quad seccomp_default_profile_end - seccomp_default_profile\n"
 	".previous\n");
