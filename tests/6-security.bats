@@ -144,10 +144,12 @@ caps_of() { # BOX_OPTIONS...
 	    { "names": ["getppid"], "action": "SCMP_ACT_ALLOW", "excludes": { "caps": ["CAP_SYS_ADMIN"] } },
 	    { "names": ["no_such_syscall_anywhere"], "action": "SCMP_ACT_ALLOW" },
 	    { "names": [], "action": "SCMP_ACT_ALLOW", "includes": { "arches": ["s390x"] } },
-	    { "names": ["read", "write", "exit_group", "execve", "brk", "mmap", "munmap", "arch_prctl",
+	    { "comment": "what box's last steps, an ASan build's runtime and the probe need",
+	      "names": ["read", "write", "exit_group", "execve", "brk", "mmap", "munmap", "arch_prctl",
 	                "set_tid_address", "rt_sigaction", "rt_sigprocmask", "exit", "uname", "fstat",
 	                "newfstatat", "getpid", "ioctl", "openat", "close", "readlink", "prlimit64",
-	                "getrandom", "mprotect", "set_robust_list", "rseq"], "action": "SCMP_ACT_ALLOW" } ] }
+	                "getrandom", "mprotect", "set_robust_list", "rseq",
+	                "sigaltstack", "madvise", "gettid", "futex"], "action": "SCMP_ACT_ALLOW" } ] }
 	JSON
 	run box "${NONE[@]}" --seccomp-profile "$PROFILE_DIR/p.json" "$ROOTFS" probe syscall getppid
 	assert_output "getppid: ok"
