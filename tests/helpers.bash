@@ -14,6 +14,16 @@ cd "$BATS_TEST_DIRNAME/.." || exit 1
 : "${ROOTFS:=$PWD/build/rootfs}"
 : "${STAGE:=1}"
 
+# From stage 5 on, box's default network makes box0, an nft table and
+# ip_forward in the namespace it runs in: never the machine's own. tests/run
+# and the grader run these suites through tests/own-netns; a bare bats would
+# not, and is stopped here.
+if [ "$STAGE" -ge 5 ] && [ "$(readlink /proc/self/ns/net)" != "${BOX_TEST_NETNS:-}" ]; then
+	echo "helpers.bash: stage $STAGE's suites run in a network namespace of their own:" \
+		"tests/own-netns bats ... (tests/run does it)" >&2
+	exit 1
+fi
+
 # The box under test. A box that hangs fails its test, after
 # BOX_TEST_TIMEOUT seconds (default 300; the cgroup v2 VM emulates its CPU),
 # instead of stopping the whole run: timeout(1) sends box SIGTERM, which box
