@@ -134,31 +134,31 @@ int hosts_add(const char *file, struct in_addr address, const char *hostname)
 // tag::hosts[]
 int hosts_remove(const char *file, const char *hostname)
 {
-	_cleanup_close_ int fd = open(file, O_RDWR | O_CLOEXEC);
-	char text[16384], kept[16384];
-	size_t used = 0;
+	_cleanup_fclose_ FILE *f = fopen(file, "r+e");
+	_cleanup_free_ char *kept = NULL;
+	char *line = NULL;
+	size_t size = 0, used = 0, name_length = strlen(hostname);
 	ssize_t length;
 
-	if (fd < 0)
+	if (!f)
 		return errno == ENOENT ? 0 : error_errno("open %s", file);
-	if ((length = pread(fd, text, sizeof(text) - 1, 0)) < 0)
-		return error_errno("read %s", file);
-	text[length] = '\0';
 	/* Every line but "ADDRESS<tab>HOSTNAME". */
-	for (char *line = text, *end; *line; line = end) {
-		end = line + strcspn(line, "\n");
-		end += *end == '\n';
+	FILE *out = open_memstream(&kept, &used);
+	if (!out)
+		return error_errno("open_memstream");
+	while ((length = getline(&line, &size, f)) > 0) {
 		char *name = strchr(line, '\t');
-		size_t name_length = strlen(hostname);
-		if (name && name < end && strncmp(name + 1, hostname, name_length) == 0 &&
+		if (name && strncmp(name + 1, hostname, name_length) == 0 &&
 		    (name[1 + name_length] == '\n' || name[1 + name_length] == '\0'))
 			continue;
-		memcpy(kept + used, line, (size_t)(end - line));
-		used += (size_t)(end - line);
+		fwrite(line, 1, (size_t)length, out);
 	}
+	free(line);
+	if (fclose(out) != 0)
+		return error_errno("rewrite %s", file);
 	/* Rewritten in place: the same inode, which every bind mount holds. */
 	trace("remove \"%s\" from %s, in place", hostname, file);
-	if (pwrite(fd, kept, used, 0) != (ssize_t)used || ftruncate(fd, (off_t)used) < 0)
+	if (pwrite(fileno(f), kept, used, 0) != (ssize_t)used || ftruncate(fileno(f), (off_t)used) < 0)
 		return error_errno("rewrite %s", file);
 	return 0;
 }

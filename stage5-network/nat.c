@@ -88,9 +88,13 @@ static const char table[] =
 	"add chain ip box prerouting { type nat hook prerouting priority -100; }\n"
 	"add chain ip box output { type nat hook output priority -100; }\n"
 	"add chain ip box postrouting { type nat hook postrouting priority 100; }\n"
+	"add chain ip box forward { type filter hook forward priority 0; }\n"
+	"add chain ip box input { type filter hook input priority 0; }\n"
 	"flush chain ip box prerouting\n"
 	"flush chain ip box output\n"
 	"flush chain ip box postrouting\n"
+	"flush chain ip box forward\n"
+	"flush chain ip box input\n"
 	/* Published ports: from elsewhere, and from this host's own programs. */
 	"add rule ip box prerouting fib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @published_on\n"
 	"add rule ip box prerouting fib daddr type local dnat ip to meta l4proto . th dport map @published\n"
@@ -100,7 +104,17 @@ static const char table[] =
 	"add rule ip box postrouting iifname @bridges oifname != @bridges masquerade\n"
 	/* From this host's 127.0.0.1 to a published port: the container could
 	 * not answer 127.0.0.1 (its own loopback), so give it the bridge's address. */
-	"add rule ip box postrouting ip saddr 127.0.0.0/8 oifname @bridges masquerade\n";
+	"add rule ip box postrouting ip saddr 127.0.0.0/8 oifname @bridges masquerade\n"
+	/* Into a bridge: replies, published ports (DNAT), and containers among
+	 * themselves; nothing else, though a neighbour route 10.77.0.0/16 here. */
+	"add rule ip box forward oifname @bridges ct state established,related accept\n"
+	"add rule ip box forward oifname @bridges ct status dnat accept\n"
+	"add rule ip box forward oifname @bridges iifname @bridges accept\n"
+	"add rule ip box forward oifname @bridges drop\n"
+	/* route_localnet lets 127.0.0.1 out to the bridge for published ports;
+	 * it must not let a container in to the host's 127.0.0.1 services
+	 * (CVE-2020-8558, where Kubernetes learned it): only the replies. */
+	"add rule ip box input iifname @bridges ip daddr 127.0.0.0/8 ct state != { established, related } drop\n";
 // end::table[]
 
 int nat_table_ensure(void)

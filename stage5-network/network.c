@@ -198,12 +198,19 @@ static int bridge_lease(struct network *n, struct ipam *ipam, const char *id, co
 
 	if (leases_read(ipam, &leases, &count) < 0)
 		return -1;
-	for (int i = 0; i < count; i++) {
+	for (int i = 0; i < count; i++)
 		if (!lease_alive(&leases[i])) {
 			lease_reclaim(ipam, &leases[i]);
+			/* Its name leaves its peers' /etc/hosts, as it would have. */
+			for (int j = 0; j < count; j++)
+				if (j != i && lease_alive(&leases[j]) &&
+				    hosts_remove(leases[j].hosts_file, leases[i].hostname) < 0)
+					warn("%s", error_message());
 			leases[i].id[0] = '\0'; /* not a peer */
-			continue;
 		}
+	for (int i = 0; i < count; i++) {
+		if (!leases[i].id[0])
+			continue;
 		alive++;
 		for (int p = 0; p < n->port_count; p++)
 			for (int q = 0; q < leases[i].port_count; q++)

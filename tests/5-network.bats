@@ -129,6 +129,52 @@ eth0_address() { # BOX OPTIONS...
 }
 
 # points: 1
+@test "box0 has a hardware address of its own: it does not change as containers come and go" {
+	hbox_start --init "$ROOTFS" sh -c 'echo ready; sleep 100'
+	local before after
+	before=$(in_host ip -o link show box0 | grep -o 'link/ether [0-9a-f:]*')
+	run hbox "$ROOTFS" true
+	after=$(in_host ip -o link show box0 | grep -o 'link/ether [0-9a-f:]*')
+	assert_equal "$after" "$before"
+	# Locally administered (bit 1 of the first byte), unicast (bit 0 clear).
+	local first=$((16#${before:11:2}))
+	(( (first & 3) == 2 )) || fail "not a locally administered unicast address: $before"
+}
+
+# points: 2
+@test "only published ports come in: a neighbour routing the subnet through the host reaches no other port" {
+	hbox_start --init --hostname web --publish 8080:80 "$ROOTFS" sh -c 'probe serve 81 & probe serve 80'
+	local address
+	address=$(in_host cat "$(host_state_dir)"/box0/10.77.* | awk '$1 == "address" { print $2 }')
+	in_upstream ip route add 10.77.0.0/16 via "$HOST_ADDRESS"
+	run in_upstream "$PROBE" connect "$address" 81
+	assert_failure
+	run in_upstream "$PROBE" connect "$HOST_ADDRESS" 8080
+	assert_success
+	assert_output "hello from web to $UPSTREAM_ADDRESS"
+}
+
+# points: 2
+@test "a container cannot reach the host's 127.0.0.1 services through route_localnet (CVE-2020-8558)" {
+	# A service of the host namespace on 127.0.0.1 only.
+	nsenter --net=/proc/"$HOST_NS"/ns/net -- "$PROBE" serve 9999 > /dev/null &
+	SERVER_PIDS+=("$!")
+	sleep 0.2
+	run in_host "$PROBE" connect 127.0.0.1 9999
+	assert_success
+	# Root in the container sends a packet for 127.0.0.1 to the bridge.
+	run hbox "$ROOTFS" sh -c '
+		echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet
+		echo 1 > /proc/sys/net/ipv4/conf/eth0/accept_local
+		ip route del local 127.0.0.0/8 dev lo table local
+		ip route del local 127.0.0.1 dev lo table local
+		ip route add 127.0.0.1/32 via 10.77.0.1 dev eth0
+		probe connect 127.0.0.1 9999'
+	assert_failure
+	refute_output --partial hello
+}
+
+# points: 1
 @test "a host port a process of the host listens on is refused" {
 	nsenter --net=/proc/"$HOST_NS"/ns/net -- "$PROBE" serve 9000 > /dev/null &
 	SERVER_PIDS+=("$!")
