@@ -19,6 +19,8 @@
  *   probe attack NAME [ARG] one harmless attack (see attack_table): prints
  *                           "NAME: ALLOWED (...)", "NAME: BLOCKED (ERRNO)" or
  *                           "NAME: N/A (...)" when this kernel lacks the way in
+ *   probe cost NAME COUNT   the time of one system call (getppid: always allowed;
+ *                           personality: its argument checked): "NAME: N ns"
  *   probe exit N            exit with status N
  *   probe signal N          kill itself with signal N (as PID 1: "signal N ignored")
  *
@@ -738,6 +740,29 @@ static int attack(const char *name, const char *arg)
 	return 3;
 }
 
+/* What one system call costs, filter and all: COUNT calls in a loop. */
+static int verb_cost(const char *name, const char *count_text)
+{
+	long count = number(count_text);
+	struct timespec start, end;
+
+	if (strcmp(name, "getppid") != 0 && strcmp(name, "personality") != 0) {
+		fprintf(stderr, "probe: cost getppid|personality COUNT\n");
+		return 2;
+	}
+	bool query = strcmp(name, "personality") == 0;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (long i = 0; i < count; i++)
+		if (query)
+			syscall(SYS_personality, 0xffffffffUL); /* a query: changes nothing */
+		else
+			syscall(SYS_getppid);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	double ns = ((end.tv_sec - start.tv_sec) * 1e9 + (end.tv_nsec - start.tv_nsec)) / (double)count;
+	printf("%s: %.1f ns\n", name, ns);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "";
@@ -766,6 +791,8 @@ int main(int argc, char **argv)
 		return verb_serve(arg, argc > 3 ? argv[3] : NULL);
 	if (argc > 3 && strcmp(verb, "connect") == 0)
 		return verb_connect(arg, argv[3], argc > 4 ? argv[4] : NULL);
+	if (argc > 3 && strcmp(verb, "cost") == 0)
+		return verb_cost(arg, argv[3]);
 	if (arg && strcmp(verb, "attack") == 0)
 		return attack(arg, argc > 3 ? argv[3] : NULL);
 	if (arg && strcmp(verb, "exit") == 0)
