@@ -182,7 +182,7 @@ int seccomp_prepare(const struct seccomp_options *options, uint64_t caps, const 
 		if (status == 0)
 			cache_write(dir, path, program);
 	}
-	/* LAB END (stub: (void)dir; (void)path; (void)origin; (void)cache_read; (void)cache_write; int status = profile_compile_text(text, length, "the profile", caps, program);) */
+	/* LAB END (stub: (void)state; (void)dir; (void)path; (void)origin; (void)cache_read; (void)cache_write; int status = profile_compile_text(text, length, "the profile", caps, program);) */
 	if (options->profile)
 		free(text);
 	return status;

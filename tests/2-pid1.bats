@@ -10,6 +10,8 @@ teardown() {
 	if [ -n "${KILLED_ID:-}" ]; then
 		find /sys/fs/cgroup -maxdepth 4 -type d -path "*/box/$KILLED_ID" -exec rmdir {} + 2>/dev/null || true
 		rm -rf "/var/lib/box/containers/$KILLED_ID"
+		# From stage 5 on its lease stays too: the next start reclaims it.
+		[ "$STAGE" -lt 5 ] || box "$ROOTFS" true
 	fi
 }
 
