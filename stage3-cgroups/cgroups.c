@@ -249,57 +249,86 @@ static bool controller_needed(const struct cgroup_limits *limits, const char *co
 	return false;
 }
 
-// tag::create2[]
-static int v2_create(struct cgroup *cgroup, const char *id)
+/* v2 controllers a group may get; the stage's limits need the first three. */
+static const char *const v2_controllers[] = { "memory", "pids", "cpu", "cpuset", "io", "hugetlb", NULL };
+
+/* Switch the controllers on for the children of DIR (its
+ * cgroup.subtree_control), where DIR's own parent offers them. */
+static int v2_enable(const char *dir, const struct cgroup_limits *limits)
 {
-	static const char *const controllers[] = { "memory", "pids", "cpu" };
-	char base[PATH_MAX], parent[PATH_MAX + 8], available[256];
+	char available[256];
+
+	/* A controller reaches DIR's children only if DIR lists it in its
+	 * cgroup.subtree_control, and DIR can only offer what its own parent
+	 * gave it (cgroup.controllers). */
+	if (file_read(dir, "cgroup.controllers", available, sizeof(available)) < 0)
+		return error_errno("read %s/cgroup.controllers", dir);
+	for (size_t i = 0; v2_controllers[i]; i++) {
+		char enable[16];
+
+		if (!listed(available, v2_controllers[i])) {
+			if (!controller_needed(limits, v2_controllers[i]))
+				continue; /* not needed for a limit: do without it */
+			return error_set("the %s controller is not enabled for %s "
+					 "(cgroup.subtree_control of its parent)", v2_controllers[i], dir);
+		}
+		snprintf(enable, sizeof(enable), "+%s", v2_controllers[i]);
+		if (file_write(dir, "cgroup.subtree_control", enable) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+// tag::create2[]
+static int v2_create(struct cgroup *cgroup, const char *path)
+{
+	char base[PATH_MAX], dir[PATH_MAX + 80];
 
 	if (v2_base(base, sizeof(base)) < 0)
 		return -1;
-	snprintf(parent, sizeof(parent), "%s/box", base);
-	if (make_dir(parent, true) < 0)
-		return -1;
-	/* LAB: cgroup v2: switch the controllers on for box/'s children (cgroup.subtree_control), then make the leaf box/ID. */
-	/* A controller reaches box/'s children only if box/ lists it in its
-	 * cgroup.subtree_control, and box/ can only offer what its own parent
-	 * gave it (cgroup.controllers). */
-	if (file_read(parent, "cgroup.controllers", available, sizeof(available)) < 0)
-		return error_errno("read %s/cgroup.controllers", parent);
-	for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++) {
-		char enable[16];
-
-		if (!listed(available, controllers[i])) {
-			if (!controller_needed(&cgroup->limits, controllers[i]))
-				continue; /* not needed for a limit: do without it */
-			return error_set("the %s controller is not enabled for %s "
-					 "(cgroup.subtree_control of its parent)", controllers[i], parent);
-		}
-		snprintf(enable, sizeof(enable), "+%s", controllers[i]);
-		if (file_write(parent, "cgroup.subtree_control", enable) < 0)
+	/* LAB: cgroup v2: make each parent of PATH (box/ for stage 3) and switch the controllers on for its children (cgroup.subtree_control), then make the leaf. */
+	/* Each directory down to the leaf's parent (box/ in "box/ID"), made if
+	 * missing; the controllers switched on for its children. The base is
+	 * the machine's (or the user's delegated subtree): only read. */
+	size_t used = (size_t)snprintf(dir, sizeof(dir), "%s", base);
+	for (const char *p = path; *p;) {
+		size_t length = strcspn(p, "/");
+		if (used + 1 + length >= sizeof(dir))
+			return error_set("cgroup path %s: too long", path);
+		bool leaf = p[length] == '\0';
+		snprintf(dir + used, sizeof(dir) - used, "/%.*s", (int)length, p);
+		used += 1 + length;
+		if (leaf)
+			break;
+		if (make_dir(dir, true) < 0 || v2_enable(dir, &cgroup->limits) < 0)
 			return -1;
+		p += length + 1;
 	}
 	cgroup->dirs[0].controller = "";
-	snprintf(cgroup->dirs[0].path, sizeof(cgroup->dirs[0].path), "%s/%.64s", parent, id);
+	snprintf(cgroup->dirs[0].path, sizeof(cgroup->dirs[0].path), "%s", dir);
 	if (make_dir(cgroup->dirs[0].path, false) < 0)
 		return -1;
 	cgroup->count = 1;
 	return 0;
-	/* LAB END (stub: (void)id; (void)cgroup; (void)available; (void)controllers; (void)listed; return error_set("v2_create: not written yet");) */
+	/* LAB END (stub: (void)path; (void)cgroup; (void)used; (void)v2_enable; return error_set("v2_create: not written yet");) */
 }
 // end::create2[]
 
-static int v1_create(struct cgroup *cgroup, const char *id)
-{
-	static const char *const controllers[] = { "memory", "pids", "cpu", "cpuacct" };
+static const char *const v1_default_controllers[] = { "memory", "pids", "cpu", "cpuacct", NULL };
 
-	if (geteuid() != 0)
+/* The directories of PATH in each mounted v1 hierarchy of CONTROLLERS;
+ * MAKE: make them (the parents may exist, the leaf must not). */
+static int v1_dirs(struct cgroup *cgroup, const char *path, const char *const *controllers, bool make)
+{
+	if (make && geteuid() != 0)
 		return error_set("limits for an ordinary user need cgroup v2, and this machine has v1");
-	for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++) {
+	for (size_t i = 0; controllers[i]; i++) {
 		struct cgroup_dir *dir = &cgroup->dirs[cgroup->count];
-		char root[64], real[PATH_MAX], parent[PATH_MAX + 8];
+		char root[64], real[PATH_MAX];
 		bool shared = false;
 
+		if (cgroup->count == (int)(sizeof(cgroup->dirs) / sizeof(cgroup->dirs[0])))
+			return error_set("too many cgroup controllers");
 		snprintf(root, sizeof(root), "%s/%s", CGROUP_ROOT, controllers[i]);
 		if (!is_cgroup_mount(root, CGROUP_SUPER_MAGIC)) {
 			if (controller_needed(&cgroup->limits, controllers[i]))
@@ -310,15 +339,25 @@ static int v1_create(struct cgroup *cgroup, const char *id)
 		if (!realpath(root, real))
 			return error_errno("realpath %s", root);
 		dir->controller = controllers[i];
-		snprintf(parent, sizeof(parent), "%s/box", real);
-		snprintf(dir->path, sizeof(dir->path), "%s/%.64s", parent, id);
+		if (snprintf(dir->path, sizeof(dir->path), "%s/%s", real, path) >= (int)sizeof(dir->path))
+			return error_set("cgroup path %s: too long", path);
 		/* cpu and cpuacct are often one tree (/sys/fs/cgroup/cpu,cpuacct). */
 		for (int j = 0; j < cgroup->count; j++)
 			shared = shared || strcmp(cgroup->dirs[j].path, dir->path) == 0;
 		cgroup->count++;
-		if (shared)
+		if (shared || !make)
 			continue;
-		if (make_dir(parent, true) < 0 || make_dir(dir->path, false) < 0) {
+		/* Each parent (box/ in "box/ID") may be there; the leaf is new. */
+		for (char *slash = dir->path + strlen(real) + 1; (slash = strchr(slash, '/')); slash++) {
+			*slash = '\0';
+			int status = make_dir(dir->path, true);
+			*slash = '/';
+			if (status < 0) {
+				cgroup->count--;
+				return -1;
+			}
+		}
+		if (make_dir(dir->path, false) < 0) {
 			cgroup->count--;
 			return -1;
 		}
@@ -384,7 +423,8 @@ static int write_limits(const struct cgroup *cg, const struct cgroup_limits *lim
 
 /* The container's group -------------------------------------------------- */
 
-struct cgroup *cgroup_create(const char *id, const struct cgroup_limits *limits)
+struct cgroup *cgroup_create_at(const char *path, const struct cgroup_limits *limits,
+				const char *const *controllers)
 {
 	struct cgroup *cgroup = calloc(1, sizeof(*cgroup));
 
@@ -392,12 +432,20 @@ struct cgroup *cgroup_create(const char *id, const struct cgroup_limits *limits)
 		error_errno("calloc");
 		return NULL;
 	}
+	while (*path == '/')
+		path++; /* absolute or relative: under each hierarchy's root */
+	if (!*path || strstr(path, "..")) {
+		error_set("cgroup path \"%s\": not a path below the hierarchy's root", path);
+		free(cgroup);
+		return NULL;
+	}
 	cgroup->limits = *limits;
 	cgroup->version = is_cgroup_mount(CGROUP_ROOT, CGROUP2_SUPER_MAGIC) ? 2 : 1;
 	trace("cgroup v%d: %s", cgroup->version,
 	      cgroup->version == 2 ? "one unified tree" : "one tree per controller");
-	if ((cgroup->version == 2 ? v2_create(cgroup, id) : v1_create(cgroup, id)) < 0 ||
-	    write_limits(cgroup, limits) < 0) {
+	int made = cgroup->version == 2 ? v2_create(cgroup, path)
+					: v1_dirs(cgroup, path, controllers ? controllers : v1_default_controllers, true);
+	if (made < 0 || write_limits(cgroup, limits) < 0) {
 		char message[1024];
 		/* Keep the first error: removing may record another. */
 		snprintf(message, sizeof(message), "%s", error_message());
@@ -406,6 +454,73 @@ struct cgroup *cgroup_create(const char *id, const struct cgroup_limits *limits)
 		return NULL;
 	}
 	return cgroup;
+}
+
+struct cgroup *cgroup_create(const char *id, const struct cgroup_limits *limits)
+{
+	char path[80];
+
+	snprintf(path, sizeof(path), "box/%.64s", id);
+	return cgroup_create_at(path, limits, NULL);
+}
+
+struct cgroup *cgroup_open_at(const char *path, const char *const *controllers)
+{
+	struct cgroup *cgroup = calloc(1, sizeof(*cgroup));
+	char base[PATH_MAX];
+	struct stat st;
+
+	if (!cgroup) {
+		error_errno("calloc");
+		return NULL;
+	}
+	while (*path == '/')
+		path++;
+	cgroup->version = is_cgroup_mount(CGROUP_ROOT, CGROUP2_SUPER_MAGIC) ? 2 : 1;
+	if (cgroup->version == 2) {
+		if (v2_base(base, sizeof(base)) < 0) {
+			free(cgroup);
+			return NULL;
+		}
+		cgroup->dirs[0].controller = "";
+		snprintf(cgroup->dirs[0].path, sizeof(cgroup->dirs[0].path), "%s/%s", base, path);
+		cgroup->count = 1;
+	} else if (v1_dirs(cgroup, path, controllers ? controllers : v1_default_controllers, false) < 0) {
+		free(cgroup);
+		return NULL;
+	}
+	/* Only the directories that are there (a half-made group, too). */
+	int kept = 0;
+	for (int i = 0; i < cgroup->count; i++)
+		if (stat(cgroup->dirs[i].path, &st) == 0)
+			cgroup->dirs[kept++] = cgroup->dirs[i];
+	cgroup->count = kept;
+	if (!kept) {
+		error_set("no cgroup at %s", path);
+		free(cgroup);
+		return NULL;
+	}
+	return cgroup;
+}
+
+int cgroup_file_write(const struct cgroup *cgroup, const char *controller, const char *file,
+		      const char *value)
+{
+	const char *dir = dir_for(cgroup, controller);
+
+	if (!dir)
+		return error_set("no %s hierarchy for %s", controller, file);
+	return file_write(dir, file, value);
+}
+
+int cgroup_file_read(const struct cgroup *cgroup, const char *controller, const char *file,
+		     char *buffer, size_t size)
+{
+	const char *dir = dir_for(cgroup, controller);
+
+	if (file_read(dir, file, buffer, size) < 0)
+		return error_errno("read %s/%s", dir ? dir : controller, file);
+	return 0;
 }
 
 // tag::join[]

@@ -2,6 +2,7 @@
 #pragma once
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct cgroup_limits {
@@ -33,7 +34,7 @@ struct cgroup_dir {
 
 struct cgroup {
 	int version; /* 1 or 2 */
-	struct cgroup_dir dirs[4];
+	struct cgroup_dir dirs[12];
 	int count;
 	struct cgroup_limits limits;
 };
@@ -47,6 +48,23 @@ struct cgroup_stats {
 /* Make box/ID in each hierarchy (under the caller's delegated subtree when
  * rootless) and write LIMITS. NULL on failure, with nothing left behind. */
 struct cgroup *cgroup_create(const char *id, const struct cgroup_limits *limits);
+
+/* The same, at PATH under each hierarchy's root (the final runtime's
+ * cgroupsPath: "box/ctr1", "/box/x/y"), with the v1 CONTROLLERS given (NULL:
+ * memory, pids, cpu, cpuacct), each made if it is mounted here. */
+struct cgroup *cgroup_create_at(const char *path, const struct cgroup_limits *limits,
+				const char *const *controllers);
+
+/* The group of an existing container, at PATH (as cgroup_create_at made
+ * it): for the final runtime's verbs after create. NULL if it is gone. */
+struct cgroup *cgroup_open_at(const char *path, const char *const *controllers);
+
+/* Write or read FILE of the container's group in the hierarchy of
+ * CONTROLLER ("memory", ...; any name on cgroup v2, which has one). */
+int cgroup_file_write(const struct cgroup *cgroup, const char *controller, const char *file,
+		      const char *value);
+int cgroup_file_read(const struct cgroup *cgroup, const char *controller, const char *file,
+		     char *buffer, size_t size);
 
 /* Move PID into the container's cgroup: write it to cgroup.procs. */
 int cgroup_add_process(const struct cgroup *cgroup, pid_t pid);
