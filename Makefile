@@ -8,7 +8,7 @@
 #   make SANITIZE=1 the same, built with AddressSanitizer and UBSan (clang)
 #   make lint       cppcheck over every stage
 
-STAGES  := $(sort $(wildcard stage[0-9]-*)) $(wildcard final)
+STAGES  := $(sort $(wildcard stage[0-9]-*)) $(patsubst %/Makefile,%,$(wildcard final/Makefile))
 BUILD   := build
 ROOTFS  := $(BUILD)/rootfs
 PROBE   := $(BUILD)/probe

@@ -10,6 +10,8 @@
 
 static char last_error[1024];
 bool trace_enabled;
+int report_exit_status = EXIT_BOX_FAILED;
+void (*report_sink)(const char *level, const char *message);
 
 /* Formatted into a buffer of its own first: the arguments may include
  * the last message itself (error_set("--ip: %s", error_message())). */
@@ -49,7 +51,7 @@ const char *error_message(void)
 
 /* "box: <message>\n" in one write(2): the container's PID 1 and its command
  * write to the same stderr, and their lines must not cut into each other. */
-static void say(const char *fmt, va_list ap)
+static void say(const char *level, const char *fmt, va_list ap)
 {
 	char line[2048];
 	int length = snprintf(line, sizeof(line), "box: ");
@@ -57,6 +59,12 @@ static void say(const char *fmt, va_list ap)
 	length += vsnprintf(line + length, sizeof(line) - length - 1, fmt, ap);
 	if (length > (int)sizeof(line) - 2)
 		length = sizeof(line) - 2;
+	if (report_sink) {
+		line[length] = '\0';
+		report_sink(level, line + 5);
+		if (strcmp(level, "debug") == 0)
+			return; /* narration goes to the log alone */
+	}
 	line[length++] = '\n';
 	fflush(stderr);
 	if (write(STDERR_FILENO, line, (size_t)length) < 0)
@@ -68,9 +76,9 @@ _Noreturn void die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	say(fmt, ap);
+	say("error", fmt, ap);
 	va_end(ap);
-	exit(EXIT_BOX_FAILED);
+	exit(report_exit_status);
 }
 
 _Noreturn void die_with_error(void)
@@ -83,7 +91,7 @@ void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	say(fmt, ap);
+	say("warning", fmt, ap);
 	va_end(ap);
 }
 
@@ -94,6 +102,6 @@ void trace(const char *fmt, ...)
 	if (!trace_enabled)
 		return;
 	va_start(ap, fmt);
-	say(fmt, ap);
+	say("debug", fmt, ap);
 	va_end(ap);
 }

@@ -21,7 +21,9 @@ int error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The last recorded message. */
 const char *error_message(void);
 
-/* "box: <message>" on stderr, exit 125. */
+/* "box: <message>" on stderr, exit 125 (or report_exit_status: the final
+ * runtime's OCI verbs fail with 1, as runc's). */
+extern int report_exit_status;
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* die() with the last recorded message. */
 _Noreturn void die_with_error(void);
@@ -32,3 +34,8 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* --trace: one line per step on stderr, in the words of the system calls. */
 extern bool trace_enabled;
 void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Where messages go as well as stderr, if set: the final runtime's --log
+ * file. LEVEL is "error" (die), "warning" (warn) or "debug" (trace, which
+ * then goes there alone); MESSAGE has no "box: " and no newline. */
+extern void (*report_sink)(const char *level, const char *message);

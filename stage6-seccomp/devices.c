@@ -29,13 +29,14 @@
 #include "report.h"
 
 // tag::rules[]
+#define ALLOW(type, major, minor, access) { type, major, minor, access, false }
 const struct device_rule device_rules_default[] = {
-	{ 'c', -1, -1, "m" },   { 'b', -1, -1, "m" },    /* mknod: any; open: only these */
-	{ 'c', 1, 3, "rwm" },   { 'c', 1, 5, "rwm" },    /* null, zero */
-	{ 'c', 1, 7, "rwm" },   { 'c', 1, 8, "rwm" },    /* full, random */
-	{ 'c', 1, 9, "rwm" },   { 'c', 5, 0, "rwm" },    /* urandom, tty */
-	{ 'c', 5, 1, "rwm" },   { 'c', 5, 2, "rwm" },    /* console, ptmx */
-	{ 'c', 136, -1, "rwm" }, { 'c', 10, 200, "rwm" }, /* the pseudo-terminals, tun */
+	ALLOW('c', -1, -1, "m"),    ALLOW('b', -1, -1, "m"),    /* mknod: any; open: only these */
+	ALLOW('c', 1, 3, "rwm"),    ALLOW('c', 1, 5, "rwm"),    /* null, zero */
+	ALLOW('c', 1, 7, "rwm"),    ALLOW('c', 1, 8, "rwm"),    /* full, random */
+	ALLOW('c', 1, 9, "rwm"),    ALLOW('c', 5, 0, "rwm"),    /* urandom, tty */
+	ALLOW('c', 5, 1, "rwm"),    ALLOW('c', 5, 2, "rwm"),    /* console, ptmx */
+	ALLOW('c', 136, -1, "rwm"), ALLOW('c', 10, 200, "rwm"), /* the pseudo-terminals, tun */
 };
 // end::rules[]
 
@@ -70,24 +71,31 @@ static void rule_text(const struct device_rule *r, char *text, size_t size)
 	snprintf(text, size, "%c %s:%s %s", r->type, major, minor, r->access);
 }
 
-static int v1_limit(struct device_cgroup *d, const char *id, const struct device_rule *rules, int count)
+static int v1_limit(struct device_cgroup *d, const char *id, const struct cgroup *cg,
+		    const struct device_rule *rules, int count)
 {
 	char parent[64], text[64];
 
-	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/devices/box");
-	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-		return error_errno("mkdir %s", parent);
-	snprintf(d->path, sizeof(d->path), "%s/%.64s", parent, id);
-	trace("mkdir %s", d->path);
-	if (mkdir(d->path, 0755) < 0)
-		return error_errno("mkdir %s", d->path);
+	for (int i = 0; i < cg->count; i++)
+		if (strcmp(cg->dirs[i].controller, "devices") == 0)
+			snprintf(d->path, sizeof(d->path), "%s", cg->dirs[i].path);
+	if (!d->path[0]) { /* the container's cgroup has none: one of its own */
+		snprintf(parent, sizeof(parent), "/sys/fs/cgroup/devices/box");
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+			return error_errno("mkdir %s", parent);
+		snprintf(d->path, sizeof(d->path), "%s/%.64s", parent, id);
+		trace("mkdir %s", d->path);
+		if (mkdir(d->path, 0755) < 0)
+			return error_errno("mkdir %s", d->path);
+		d->own = true;
+	}
 	d->version = 1;
-	/* A new group may use whatever its parent may: deny all, then allow. */
+	/* A new group may use whatever its parent may: deny all, then each rule. */
 	if (file_write(d->path, "devices.deny", "a") < 0)
 		return -1;
 	for (int i = 0; i < count; i++) {
 		rule_text(&rules[i], text, sizeof(text));
-		if (file_write(d->path, "devices.allow", text) < 0)
+		if (file_write(d->path, rules[i].deny ? "devices.deny" : "devices.allow", text) < 0)
 			return -1;
 	}
 	return 0;
@@ -100,6 +108,7 @@ static int v1_limit(struct device_cgroup *d, const char *id, const struct device
 #define AND(dst, imm)            INSN(BPF_ALU | BPF_AND | BPF_K, dst, 0, 0, imm)
 #define SHIFT_RIGHT(dst, imm)    INSN(BPF_ALU | BPF_RSH | BPF_K, dst, 0, 0, imm)
 #define JUMP_UNLESS(dst, imm, n) INSN(BPF_JMP | BPF_JNE | BPF_K, dst, 0, n, imm)
+#define JUMP_IF(dst, imm, n)     INSN(BPF_JMP | BPF_JEQ | BPF_K, dst, 0, n, imm)
 #define RETURN(value)            INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, value), \
 				 INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
@@ -110,9 +119,11 @@ static int access_bits(const char *access)
 }
 
 // tag::bpf[]
-/* The program: for each rule in turn, if the device's type, major and
- * minor match and the access asked for is within the rule's, return 1;
- * after the last rule, 0. R1 points at struct bpf_cgroup_dev_ctx. */
+/* The program: for each rule from the last to the first (a later rule
+ * overrides an earlier, as in v1's files), if the device's type, major and
+ * minor match and the access asked for is within the rule's, return 1 (0
+ * for a rule that denies); when none matches, 0. R1 points at struct
+ * bpf_cgroup_dev_ctx. */
 static int program_build(const struct device_rule *rules, int count, struct bpf_insn *p, int room)
 {
 	int n = 0;
@@ -125,27 +136,30 @@ static int program_build(const struct device_rule *rules, int count, struct bpf_
 	p[n++] = SHIFT_RIGHT(BPF_REG_3, 16);          /* r3: the access */
 	p[n++] = LOAD_WORD(BPF_REG_4, BPF_REG_1, 4);  /* r4: major */
 	p[n++] = LOAD_WORD(BPF_REG_5, BPF_REG_1, 8);  /* r5: minor */
-	for (int i = 0; i < count; i++) {
+	for (int i = count - 1; i >= 0; i--) {
 		const struct device_rule *r = &rules[i];
 		struct bpf_insn test[7];
 		int t = 0;
 		if (r->type != 'a')
 			test[t++] = JUMP_UNLESS(BPF_REG_2, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, 0);
+		/* An allowing rule covers every access asked for; a denying
+		 * one, any of them. */
 		test[t++] = MOVE(BPF_REG_6, BPF_REG_3);
-		test[t++] = AND(BPF_REG_6, ~access_bits(r->access) & 7);
-		test[t++] = JUMP_UNLESS(BPF_REG_6, 0, 0);
+		test[t++] = AND(BPF_REG_6, r->deny ? access_bits(r->access) : ~access_bits(r->access) & 7);
+		test[t++] = r->deny ? JUMP_IF(BPF_REG_6, 0, 0) : JUMP_UNLESS(BPF_REG_6, 0, 0);
 		if (r->major >= 0)
 			test[t++] = JUMP_UNLESS(BPF_REG_4, r->major, 0);
 		if (r->minor >= 0)
 			test[t++] = JUMP_UNLESS(BPF_REG_5, r->minor, 0);
-		/* Each test jumps over the rest of this rule and its return. */
+		/* Each test jumps over the rest of this rule and its return.
+		 * (BPF_JNE and BPF_AND are both 0x50: the class tells them apart.) */
 		for (int j = 0; j < t; j++)
-			if (BPF_OP(test[j].code) == BPF_JNE)
+			if (BPF_CLASS(test[j].code) == BPF_JMP)
 				test[j].off = (short)(t - j - 1 + 2);
 		memcpy(p + n, test, (size_t)t * sizeof(*test));
 		n += t;
-		struct bpf_insn allow[] = { RETURN(1) };
-		memcpy(p + n, allow, sizeof(allow));
+		struct bpf_insn verdict[] = { RETURN(r->deny ? 0 : 1) };
+		memcpy(p + n, verdict, sizeof(verdict));
 		n += 2;
 	}
 	struct bpf_insn deny[] = { RETURN(0) };
@@ -154,11 +168,24 @@ static int program_build(const struct device_rule *rules, int count, struct bpf_
 }
 // end::bpf[]
 
-static int v2_limit(struct device_cgroup *d, const struct cgroup *cg, const struct device_rule *rules,
-		    int count)
+/* The verifier's log traces every instruction; its reason is the line
+ * before the closing "processed N insns". */
+static const char *verifier_reason(char *log)
+{
+	char *end = strstr(log, "\nprocessed ");
+	if (!end)
+		return log;
+	*end = '\0';
+	char *line = strrchr(log, '\n');
+	return line ? line + 1 : log;
+}
+
+/* The program for RULES, loaded into the kernel (its verifier checks it
+ * first): a descriptor of it. */
+static int program_load(const struct device_rule *rules, int count)
 {
 	struct bpf_insn program[512];
-	char log[4096] = "";
+	char log[16384] = "";
 	int length = program_build(rules, count, program, 512);
 
 	if (length < 0)
@@ -173,10 +200,19 @@ static int v2_limit(struct device_cgroup *d, const struct cgroup *cg, const stru
 		.log_level = 1,
 	};
 	trace("bpf(BPF_PROG_LOAD, BPF_PROG_TYPE_CGROUP_DEVICE, %d instructions)", length);
-	_cleanup_close_ int prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof(load));
+	int prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof(load));
 	if (prog < 0)
-		return error_errno("bpf(BPF_PROG_LOAD) of the device program%s%.200s",
-				   log[0] ? ": " : "", log);
+		return error_errno("bpf(BPF_PROG_LOAD) of the device program%s%s", log[0] ? ": " : "",
+				   verifier_reason(log));
+	return prog;
+}
+
+static int v2_limit(struct device_cgroup *d, const struct cgroup *cg, const struct device_rule *rules,
+		    int count)
+{
+	_cleanup_close_ int prog = program_load(rules, count);
+	if (prog < 0)
+		return -1;
 	_cleanup_close_ int dir = open(cg->dirs[0].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return error_errno("open %s", cg->dirs[0].path);
@@ -194,6 +230,19 @@ static int v2_limit(struct device_cgroup *d, const struct cgroup *cg, const stru
 	return 0;
 }
 
+void devices_features_report(void)
+{
+	/* Loaded, never attached: the kernel's verifier has its say on any
+	 * host, also one whose cgroups are v1 and would never run it. */
+	int prog = program_load(device_rules_default, device_rules_default_count());
+	if (prog >= 0) {
+		printf("device program:     box's (cgroup v2) passes the kernel's verifier\n");
+		close(prog);
+	} else {
+		printf("device program:     %s\n", error_message());
+	}
+}
+
 int devices_limit(struct device_cgroup *d, const char *id, const struct cgroup *cg,
 		  const struct device_rule *rules, int count)
 {
@@ -202,7 +251,7 @@ int devices_limit(struct device_cgroup *d, const char *id, const struct cgroup *
 		return error_set("the device cgroup needs the container's cgroup");
 	if (cg->version == 2)
 		return v2_limit(d, cg, rules, count);
-	if (v1_limit(d, id, rules, count) < 0) {
+	if (v1_limit(d, id, cg, rules, count) < 0) {
 		char message[1024];
 		snprintf(message, sizeof(message), "%s", error_message());
 		devices_release(d);
@@ -215,15 +264,15 @@ int devices_add_process(const struct device_cgroup *d, pid_t pid)
 {
 	char text[16];
 
-	if (d->version != 1)
-		return 0;
+	if (d->version != 1 || !d->own)
+		return 0; /* v2, or the container's own group: it is in it already */
 	snprintf(text, sizeof(text), "%d", pid);
 	return file_write(d->path, "cgroup.procs", text);
 }
 
 void devices_release(struct device_cgroup *d)
 {
-	if (d->version == 1 && d->path[0]) {
+	if (d->version == 1 && d->own && d->path[0]) {
 		/* As cgroups.c: the group may take a moment to empty. */
 		for (int tries = 0; tries < 200; tries++) {
 			if (rmdir(d->path) == 0 || errno == ENOENT) {
@@ -238,5 +287,6 @@ void devices_release(struct device_cgroup *d)
 		}
 	}
 	d->version = 0;
+	d->own = false;
 	d->path[0] = '\0';
 }

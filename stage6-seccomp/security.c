@@ -101,4 +101,5 @@ void security_features_report(const char *state)
 
 	if (capabilities_resolve(&none, true, &sets) == 0)
 		seccomp_features_report(state, sets.bounding);
+	devices_features_report();
 }
