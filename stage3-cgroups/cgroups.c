@@ -174,6 +174,11 @@ static const char *dir_for(const struct cgroup *cgroup, const char *controller)
 	return NULL;
 }
 
+const char *cgroup_dir(const struct cgroup *cgroup, const char *controller)
+{
+	return dir_for(cgroup, controller);
+}
+
 /* Making the directories --------------------------------------------------- */
 
 static bool is_cgroup_mount(const char *path, long magic)
@@ -422,6 +427,11 @@ static int write_limits(const struct cgroup *cg, const struct cgroup_limits *lim
 // end::limits[]
 
 /* The container's group -------------------------------------------------- */
+
+bool cgroup_v2_host(void)
+{
+	return is_cgroup_mount(CGROUP_ROOT, CGROUP2_SUPER_MAGIC);
+}
 
 struct cgroup *cgroup_create_at(const char *path, const struct cgroup_limits *limits,
 				const char *const *controllers)

@@ -45,6 +45,9 @@ struct cgroup_stats {
 	long tasks_peak;                  /* < 0: unknown */
 };
 
+/* Does this machine mount cgroup v2 at /sys/fs/cgroup (one tree for all)? */
+bool cgroup_v2_host(void);
+
 /* Make box/ID in each hierarchy (under the caller's delegated subtree when
  * rootless) and write LIMITS. NULL on failure, with nothing left behind. */
 struct cgroup *cgroup_create(const char *id, const struct cgroup_limits *limits);
@@ -65,6 +68,10 @@ int cgroup_file_write(const struct cgroup *cgroup, const char *controller, const
 		      const char *value);
 int cgroup_file_read(const struct cgroup *cgroup, const char *controller, const char *file,
 		     char *buffer, size_t size);
+
+/* The group's directory in CONTROLLER's hierarchy (v2: its one directory);
+ * NULL where v1 has no such hierarchy. */
+const char *cgroup_dir(const struct cgroup *cgroup, const char *controller);
 
 /* Move PID into the container's cgroup: write it to cgroup.procs. */
 int cgroup_add_process(const struct cgroup *cgroup, pid_t pid);

@@ -58,6 +58,27 @@ int make_dirs(const char *path)
 	}
 }
 
+static void hex_of(const unsigned char *digest, unsigned int length, char hex[65])
+{
+	for (unsigned int i = 0; i < length && i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", digest[i]);
+}
+
+int sha256_text(const void *text, size_t size, char hex[65])
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int length = 0;
+	EVP_MD_CTX *context = sym_EVP_MD_CTX_new();
+	bool done = context && sym_EVP_DigestInit_ex(context, sym_EVP_sha256(), NULL) &&
+		    sym_EVP_DigestUpdate(context, text, size) && sym_EVP_DigestFinal_ex(context, digest, &length);
+
+	sym_EVP_MD_CTX_free(context);
+	if (!done)
+		return error_set("sha256: digest failed");
+	hex_of(digest, length, hex);
+	return 0;
+}
+
 int sha256_file(const char *path, char hex[65])
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -84,8 +105,7 @@ int sha256_file(const char *path, char hex[65])
 		error_set("sha256 of %s: digest failed", path);
 		goto out;
 	}
-	for (unsigned int i = 0; i < length; i++)
-		sprintf(hex + 2 * i, "%02x", digest[i]);
+	hex_of(digest, length, hex);
 	result = 0;
 out:
 	sym_EVP_MD_CTX_free(context);

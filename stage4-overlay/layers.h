@@ -1,6 +1,7 @@
 /* Image layers: directories, or layer tarballs unpacked once into a cache. */
 #pragma once
 #include <limits.h>
+#include <stddef.h>
 
 /* A list of PATHs from a repeatable option (--layer, --volume). */
 struct path_list {
@@ -21,6 +22,8 @@ void layer_entry_drop_overlay_xattrs(struct archive_entry *entry);
 
 /* The SHA-256 of file PATH, in hex (libcrypto: lazy_libraries_load() first). */
 int sha256_file(const char *path, char hex[65]);
+/* The same of SIZE bytes at TEXT (libcrypto loaded first: lazy_libraries_load). */
+int sha256_text(const void *text, size_t size, char hex[65]);
 
 /* rm -rf PATH, not following symbolic links. */
 int remove_tree(const char *path);

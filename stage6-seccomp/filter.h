@@ -2,6 +2,7 @@
  * and loading it (seccomp(2)) as the container's very last step. */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "profile.h"
@@ -29,6 +30,17 @@ int security_opt_parse(const char *value, void *target);
  * the libseccomp that compiled it. */
 int seccomp_prepare(const struct seccomp_options *options, uint64_t caps, const char *state,
 		    struct seccomp_program *program);
+
+/* The same for a profile given as TEXT (LENGTH bytes) whose SHA-256 is
+ * DIGEST (hex); ORIGIN names it in errors (the final runtime's
+ * config.json linux.seccomp goes through here). */
+int seccomp_prepare_text(const char *text, size_t length, const char *digest, const char *origin, uint64_t caps,
+			 const char *state, struct seccomp_program *program);
+
+/* A program in a file of box's (a header, then the instructions), as the
+ * cache keeps them: written whole, then renamed into place; read back. */
+int seccomp_program_write(const char *dir, const char *path, const struct seccomp_program *program);
+int seccomp_program_read(const char *path, struct seccomp_program *program);
 
 /* Load PROGRAM into this process (seccomp(SECCOMP_SET_MODE_FILTER)): from
  * here on, every system call goes through it, also the exec that follows and

@@ -435,3 +435,50 @@ int profile_compile_text(const char *text, size_t length, const char *origin, ui
 	json_decref(profile);
 	return status;
 }
+
+/* For `box features` (runtime-spec features-linux.md) -------------------------
+ *
+ * Does a profile here accept NAME? Each asks the code above (action_of,
+ * operator_of, arch_token) rather than a list of its own, so the features
+ * document says what this file really takes. */
+bool profile_action_known(const char *name)
+{
+	struct compile c = { .origin = "features" };
+	json_t *rule = json_pack("{s:s}", "action", name);
+	uint32_t action;
+	bool known = rule && action_of(&c, rule, "action", "action", EPERM, &action) == 0;
+
+	json_decref(rule);
+	return known;
+}
+
+bool profile_operator_known(const char *name)
+{
+	struct compile c = { .origin = "features" };
+	json_t *value = json_string(name);
+	enum scmp_compare op;
+	bool known = value && operator_of(&c, value, "op", &op) == 0;
+
+	json_decref(value);
+	return known;
+}
+
+/* libseccomp's names: none when it cannot be loaded. */
+bool profile_architecture_known(const char *name)
+{
+	return lazy_library_load(&libseccomp) == 0 && arch_token(name) != 0;
+}
+
+/* The names profile_compile() takes in "flags" (its loop is not a table:
+ * keep the two together). */
+bool profile_flag_known(const char *name)
+{
+	static const char *const flags[] = {
+		"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+	};
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (strcmp(name, flags[i]) == 0)
+			return true;
+	return false;
+}

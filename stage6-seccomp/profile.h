@@ -4,6 +4,7 @@
 #pragma once
 #include <jansson.h>
 #include <linux/filter.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,3 +27,13 @@ int profile_compile_text(const char *text, size_t length, const char *origin, ui
 /* The libseccomp box was built with, "2.5.4": it shapes the program, so the
  * cache key holds it. */
 const char *profile_compiler_version(void);
+
+/* For `box features`: does a profile accept NAME as an action
+ * ("SCMP_ACT_ERRNO"), an operator ("SCMP_CMP_EQ"), an architecture
+ * ("SCMP_ARCH_X86_64": libseccomp's names, so none when it cannot be
+ * loaded) or a filter flag ("SECCOMP_FILTER_FLAG_LOG")? Each may leave an
+ * error message set. */
+bool profile_action_known(const char *name);
+bool profile_operator_known(const char *name);
+bool profile_architecture_known(const char *name);
+bool profile_flag_known(const char *name);

@@ -117,11 +117,15 @@ static bool setgroups_denied(void)
 // tag::switch[]
 int user_switch(const struct user *user)
 {
-	/* LAB: become USER: drop the supplementary groups (setgroups(0, NULL)), then setresgid, then setresuid. */
-	trace("setgroups(0, []), setresgid(%u), setresuid(%u)", user->gid, user->uid);
+	/* LAB: become USER: its supplementary groups (setgroups(2): none for --user), then setresgid, then setresuid. */
+	char groups[256] = "";
+	for (int i = 0, used = 0; i < user->group_count && used < (int)sizeof(groups); i++)
+		used += snprintf(groups + used, sizeof(groups) - (size_t)used, "%s%u", i ? ", " : "", user->groups[i]);
+	trace("setgroups(%d, [%s]), setresgid(%u), setresuid(%u)", user->group_count, groups, user->gid, user->uid);
 	/* In a user namespace whose setgroups is "deny" (an ordinary user's,
 	 * mapped by box alone: user_namespaces(7)) there is nothing to drop. */
-	if (setgroups(0, NULL) < 0 && !(errno == EPERM && setgroups_denied()))
+	if (setgroups((size_t)user->group_count, user->groups) < 0 &&
+	    !(errno == EPERM && setgroups_denied() && user->group_count == 0))
 		return error_errno("setgroups");
 	if (setresgid(user->gid, user->gid, user->gid) < 0)
 		return error_errno("--user: setresgid(%u)", user->gid);

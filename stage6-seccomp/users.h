@@ -3,11 +3,15 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#define USER_GROUPS_MAX 64
+
 struct user {
 	const char *option; /* "1000", "1000:1000", "nobody", "app:staff" */
 	bool set;
 	uid_t uid;
 	gid_t gid;
+	gid_t groups[USER_GROUPS_MAX]; /* supplementary groups (the OCI runtime's additionalGids) */
+	int group_count;               /* --user sets none, as Docker */
 	char home[256];     /* from the container's /etc/passwd, or "/" */
 };
 
@@ -22,6 +26,7 @@ int user_parse(const char *value, void *target);
  * group, or 0 (as Docker). */
 int user_resolve(struct user *user);
 
-/* Become USER: no supplementary groups (setgroups(2)), then the group and
- * the user, real, effective and saved (setresgid(2), setresuid(2)). */
+/* Become USER: its supplementary groups only (setgroups(2); none for
+ * --user), then the group and the user, real, effective and saved
+ * (setresgid(2), setresuid(2)). */
 int user_switch(const struct user *user);

@@ -54,6 +54,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -425,8 +426,19 @@ static int open_for_writing(const char *name, const char *path)
 static int attack_mknod_disk(const char *name, const char *device)
 {
 	unsigned major, minor;
-	char type;
-	const char *node = "/tmp/.probe-device";
+	char type, node[64] = "/tmp/.probe-device";
+
+	/* A directory whose mount allows device nodes: a machine's /tmp may
+	 * be a nodev tmpfs, which would stop the host's own root for a reason
+	 * that is not the one this attack is about. */
+	static const char *const dirs[] = { "/tmp", "/var/tmp", "/root", "/" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		struct statvfs fs;
+		if (statvfs(dirs[i], &fs) == 0 && !(fs.f_flag & (ST_NODEV | ST_RDONLY))) {
+			snprintf(node, sizeof(node), "%s/.probe-device", strcmp(dirs[i], "/") ? dirs[i] : "");
+			break;
+		}
+	}
 
 	if (!device || sscanf(device, "%c:%u:%u", &type, &major, &minor) != 3 || (type != 'b' && type != 'c')) {
 		fprintf(stderr, "probe: attack %s b|c:MAJOR:MINOR\n", name);
