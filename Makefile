@@ -12,9 +12,10 @@ STAGES  := $(sort $(wildcard stage[0-9]-*)) $(patsubst %/Makefile,%,$(wildcard f
 BUILD   := build
 ROOTFS  := $(BUILD)/rootfs
 PROBE   := $(BUILD)/probe
+REAPER  := $(BUILD)/reaper
 PREFIX  ?= /usr/local
 
-all: build rootfs
+all: build rootfs $(REAPER)
 
 build: $(STAGES)
 
@@ -26,6 +27,10 @@ rootfs: $(BUILD)/.rootfs-built
 $(PROBE): tests/probe.c
 	@mkdir -p $(BUILD)
 	$(CC) -static -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+$(REAPER): tests/reaper.c
+	@mkdir -p $(BUILD)
+	$(CC) -O2 -g -Wall -Wextra -Werror -o $@ $<
 
 # The stamp lives beside the rootfs, not in it: every container would see it.
 $(BUILD)/.rootfs-built: tools/mkrootfs $(PROBE) $(wildcard /bin/busybox)
@@ -49,7 +54,7 @@ docs:
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--suppress=resourceLeak \
-		--std=c11 -D_GNU_SOURCE --inline-suppr $(addprefix -I,$(STAGES)) $(STAGES) tests/probe.c
+		--std=c11 -D_GNU_SOURCE --inline-suppr $(addprefix -I,$(STAGES)) $(STAGES) tests/probe.c tests/reaper.c
 
 install: build
 	install -D -m 0755 $(lastword $(STAGES))/box $(DESTDIR)$(PREFIX)/bin/box

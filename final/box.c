@@ -100,8 +100,8 @@ static void help(void)
 /* runc's --version: what engines read (podman info). */
 static void version(void)
 {
-	printf("box version %s\nspec: %s\nlibseccomp: %s (loaded to compile a profile)\n", BOX_VERSION, OCI_VERSION,
-	       profile_compiler_version());
+	printf("box %s (%s)\nspec: %s\nlibseccomp: %s (loaded to compile a profile)\n", BOX_VERSION, BOX_STAGE,
+	       OCI_VERSION, profile_compiler_version());
 }
 
 /* The root of an ordinary user: $XDG_RUNTIME_DIR/box, as runc's. */

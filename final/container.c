@@ -287,9 +287,7 @@ static _Noreturn void container_child(struct container *c, int sync)
 	const char *root;
 	bool userns = config_namespace(config, CLONE_NEWUSER) != NULL;
 
-	/* Non-dumpable from here until exec: no process in the container can
-	 * open this one's /proc/PID/exe (box itself), mem or fd. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || (x && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0))
+	if (x && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(1);
 	/* The state's lock is the verb's, not ours: a copy held here would
 	 * hold it for as long as we wait (flock(2) locks go with the open file). */
@@ -298,6 +296,14 @@ static _Noreturn void container_child(struct container *c, int sync)
 	c->state->lock_fd = c->state->dir_fd = -1;
 	if (child_expect(sync, SYNC_GO) < 0)
 		child_fail(sync);
+	/* Non-dumpable from here until exec: no process in the container can
+	 * open this one's /proc/PID/exe (box itself), mem or fd. (Not before
+	 * GO: an ordinary user's parent, and slirp4netns, open our /proc/PID
+	 * files, which a non-dumpable process's are root's.) */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		error_errno("prctl(PR_SET_DUMPABLE)");
+		child_fail(sync);
+	}
 	/* In a new user namespace: become its root (our ids are unmapped
 	 * until the parent wrote the maps, which it has). */
 	if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {

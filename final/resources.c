@@ -514,10 +514,8 @@ struct cgroup *resources_create(const char *path, const struct resources *resour
 	if (!cg) {
 		if (!rootless)
 			return NULL;
-		if (resources_requested(resources)) {
-			error_set("linux.resources: %s", error_message());
-			return NULL;
-		}
+		if (resources_requested(resources))
+			return NULL; /* stage 3's words: "limits for an ordinary user need ..." */
 		/* Nothing to limit: the container stays in the user's own
 		 * group, as rootless runc's and crun's do. */
 		trace("no cgroup of its own: %s", error_message());

@@ -120,7 +120,9 @@ load helpers
 	assert_line --partial "--trace"
 	run --separate-stderr box --version
 	assert_success
-	assert_output --regexp '^box [0-9]+\.[0-9]+\.[0-9]+ \((stage[0-9]-[a-z]+|final)\)$'
+	assert_line --index 0 --regexp '^box [0-9]+\.[0-9]+\.[0-9]+ \((stage[0-9]-[a-z]+|final)\)$'
+	# The final runtime says which runtime-spec it speaks, as runc does.
+	[ "$STAGE" -lt 7 ] || assert_line --index 1 --regexp '^spec: 1\.[0-9]+\.[0-9]+$'
 }
 
 # points: 1

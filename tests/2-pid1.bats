@@ -12,6 +12,8 @@ teardown() {
 		rm -rf "/var/lib/box/containers/$KILLED_ID"
 		# From stage 5 on its lease stays too: the next start reclaims it.
 		[ "$STAGE" -lt 5 ] || box "$ROOTFS" true
+		# The final runtime lists it, stopped, until it is deleted.
+		[ "$STAGE" -lt 7 ] || "$BOX" delete --force "$KILLED_ID"
 	fi
 }
 

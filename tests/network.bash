@@ -92,6 +92,8 @@ remove_killed_boxes() {
 	for id in "${KILLED_IDS[@]}"; do
 		find /sys/fs/cgroup -maxdepth 4 -type d -path "*/box/$id" -exec rmdir {} + 2>/dev/null || true
 		rm -rf "/var/lib/box/containers/$id"
+		# The final runtime lists it, stopped, until it is deleted.
+		[ "$STAGE" -lt 7 ] || "$BOX" delete --force "$id"
 	done
 }
 
