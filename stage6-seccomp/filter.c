@@ -156,16 +156,22 @@ static int profile_load(const char *file, char **text, size_t *length, char dige
 }
 
 // tag::prepare[]
+/* A program's place in the cache: what selects the program is in its name. */
+static void cache_path(char *path, size_t size, const char *state, const char *digest, uint64_t caps)
+{
+	snprintf(path, size, "%s/seccomp/%.64s-%016llx-%s-libseccomp%s-r%d.bpf", state, digest,
+		 (unsigned long long)caps, BOX_ARCH, profile_compiler_version(), PROFILE_COMPILER_REVISION);
+}
+
 int seccomp_prepare_text(const char *text, size_t length, const char *digest, const char *origin, uint64_t caps,
 			 const char *state, struct seccomp_program *program)
 {
 	char dir[PATH_MAX + 16], path[PATH_MAX + 200];
 
 	memset(program, 0, sizeof(*program));
-	/* LAB: the cache: STATE/seccomp/<profile sha256>-<caps>-<arch>-libseccomp<version>.bpf; read it if it is there, else compile the profile and write it. */
+	/* LAB: the cache: STATE/seccomp/<profile sha256>-<caps>-<arch>-libseccomp<version>-r<revision>.bpf; read it if it is there, else compile the profile and write it. */
 	snprintf(dir, sizeof(dir), "%s/seccomp", state);
-	snprintf(path, sizeof(path), "%s/%.64s-%016llx-%s-libseccomp%s.bpf", dir, digest,
-		 (unsigned long long)caps, BOX_ARCH, profile_compiler_version());
+	cache_path(path, sizeof(path), state, digest, caps);
 	if (seccomp_program_read(path, program) == 0) {
 		trace("seccomp: cached program %s (%u instructions)", path, program->length);
 		return 0;
@@ -232,8 +238,7 @@ void seccomp_features_report(const char *state, uint64_t default_caps)
 		actions[strcspn(actions, "\n")] = '\0';
 	printf("seccomp filters:    %s%s%s\n", actions[0] ? "yes, actions: " : "no", actions,
 	       actions[0] ? "" : " (no /proc/sys/kernel/seccomp/actions_avail)");
-	snprintf(path, sizeof(path), "%s/seccomp/%s-%016llx-%s-libseccomp%s.bpf", state,
-		 seccomp_default_sha256, (unsigned long long)default_caps, BOX_ARCH, profile_compiler_version());
+	cache_path(path, sizeof(path), state, seccomp_default_sha256, default_caps);
 	if (seccomp_program_read(path, &program) == 0)
 		printf("seccomp cache:      the default profile's program is cached (%u instructions), "
 		       "in %s/seccomp\n", program.length, state);

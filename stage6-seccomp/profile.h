@@ -28,6 +28,11 @@ int profile_compile_text(const char *text, size_t length, const char *origin, ui
  * cache key holds it. */
 const char *profile_compiler_version(void);
 
+/* This compiler's revision, part of the cache's key: a program compiled by an
+ * older box (before 32-bit arguments were tested on their low half) is not
+ * reused. Raise it whenever the same profile would compile differently. */
+#define PROFILE_COMPILER_REVISION 2
+
 /* For `box features`: does a profile accept NAME as an action
  * ("SCMP_ACT_ERRNO"), an operator ("SCMP_CMP_EQ"), an architecture
  * ("SCMP_ARCH_X86_64": libseccomp's names, so none when it cannot be

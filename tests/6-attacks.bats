@@ -228,6 +228,11 @@ check_attack() {
 }
 
 # points: 1
+@test "AF_VSOCK with high bits set in the family (the kernel reads an int): blocked as well in stage 6" {
+	check_attack vsock-high "" "host host host host host BLOCKED" "--seccomp unconfined" "seccomp, on the low 32 bits (stage 6)"
+}
+
+# points: 1
 @test "/proc/sysrq-trigger and /proc/kcore: read-only and masked in stage 6 (where the kernel has them)" {
 	local sysrq=BLOCKED kcore=BLOCKED
 	[ -e /proc/sysrq-trigger ] || sysrq=N/A # kernel lacks MAGIC_SYSRQ
@@ -283,6 +288,13 @@ check_attack() {
 	# script(1) gives the boxes a terminal of the test's own; what the probe
 	# pushes into it (one NUL) goes nowhere else.
 	check_attack tiocsti "" "host host host host host BLOCKED" "--cap-add SYS_ADMIN" "seccomp (stage 6)" \
+		in_terminal
+}
+
+# points: 1
+@test "TIOCSTI with high bits set in the request (flatpak's CVE-2019-10063): blocked as well in stage 6" {
+	command -v script > /dev/null || fail "script(1) is missing (util-linux)"
+	check_attack tiocsti-high "" "host host host host host BLOCKED" "--cap-add SYS_ADMIN" "seccomp, on the low 32 bits (stage 6)" \
 		in_terminal
 }
 

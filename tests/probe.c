@@ -624,6 +624,17 @@ static int attack_tiocsti(const char *name)
 	return TRY(name, ioctl(STDIN_FILENO, TIOCSTI, &nothing));
 }
 
+/* The same ioctl with high bits set in its request: the kernel reads the
+ * request as 32 bits and sees TIOCSTI; a filter testing all 64 would not. */
+static int attack_tiocsti_high(const char *name)
+{
+	char nothing = 0;
+
+	if (!isatty(STDIN_FILENO))
+		return say(name, "N/A", "stdin is not a terminal");
+	return TRY(name, syscall(SYS_ioctl, STDIN_FILENO, 0x100000000UL | TIOCSTI, &nothing));
+}
+
 static int attack_setuid(const char *name)
 {
 	if (geteuid() == 0)
@@ -712,6 +723,13 @@ static int attack(const char *name, const char *arg)
 			close(fd);
 		return verdict(name, fd, error == EAFNOSUPPORT ? ENOSYS : error);
 	}
+	if (strcmp(name, "vsock-high") == 0) { /* AF_VSOCK with high bits: the kernel reads an int */
+		long fd = syscall(SYS_socket, 0x100000000UL | 40, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int error = errno;
+		if (fd >= 0)
+			close((int)fd);
+		return verdict(name, fd, error == EAFNOSUPPORT ? ENOSYS : error);
+	}
 	if (strcmp(name, "sysrq") == 0)
 		return open_for_writing(name, "/proc/sysrq-trigger");
 	if (strcmp(name, "kcore") == 0) {
@@ -746,6 +764,8 @@ static int attack(const char *name, const char *arg)
 		return attack_runtime_binary(name, arg);
 	if (strcmp(name, "tiocsti") == 0)
 		return attack_tiocsti(name);
+	if (strcmp(name, "tiocsti-high") == 0)
+		return attack_tiocsti_high(name);
 	if (strcmp(name, "setuid") == 0)
 		return attack_setuid(name);
 	fprintf(stderr, "probe: no attack %s\n", name);
