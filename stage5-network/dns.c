@@ -132,24 +132,25 @@ int hosts_add(const char *file, struct in_addr address, const char *hostname)
 }
 
 // tag::hosts[]
-int hosts_remove(const char *file, const char *hostname)
+int hosts_remove(const char *file, struct in_addr address, const char *hostname)
 {
 	_cleanup_fclose_ FILE *f = fopen(file, "r+e");
 	_cleanup_free_ char *kept = NULL;
-	char *line = NULL;
-	size_t size = 0, used = 0, name_length = strlen(hostname);
+	char *line = NULL, text[INET_ADDRSTRLEN], entry[INET_ADDRSTRLEN + 80];
+	size_t size = 0, used = 0;
 	ssize_t length;
 
 	if (!f)
 		return errno == ENOENT ? 0 : error_errno("open %s", file);
-	/* Every line but "ADDRESS<tab>HOSTNAME". */
+	/* Every line but "ADDRESS<tab>HOSTNAME": both, since two containers may
+	 * share a name (and a peer's own line must stay). */
+	int entry_length = snprintf(entry, sizeof(entry), "%s\t%s\n",
+				    inet_ntop(AF_INET, &address, text, sizeof(text)), hostname);
 	FILE *out = open_memstream(&kept, &used);
 	if (!out)
 		return error_errno("open_memstream");
 	while ((length = getline(&line, &size, f)) > 0) {
-		char *name = strchr(line, '\t');
-		if (name && strncmp(name + 1, hostname, name_length) == 0 &&
-		    (name[1 + name_length] == '\n' || name[1 + name_length] == '\0'))
+		if (length == entry_length && memcmp(line, entry, (size_t)length) == 0)
 			continue;
 		fwrite(line, 1, (size_t)length, out);
 	}
@@ -157,7 +158,7 @@ int hosts_remove(const char *file, const char *hostname)
 	if (fclose(out) != 0)
 		return error_errno("rewrite %s", file);
 	/* Rewritten in place: the same inode, which every bind mount holds. */
-	trace("remove \"%s\" from %s, in place", hostname, file);
+	trace("remove \"%s\t%s\" from %s, in place", text, hostname, file);
 	if (pwrite(fileno(f), kept, used, 0) != (ssize_t)used || ftruncate(fileno(f), (off_t)used) < 0)
 		return error_errno("rewrite %s", file);
 	return 0;

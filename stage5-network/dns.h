@@ -24,7 +24,7 @@ int hosts_write(const char *dir, const char *hostname, struct in_addr address, b
 /* In place, so that the file keeps its inode and every bind mount of it
  * sees the change: add "ADDRESS HOSTNAME" to FILE, or remove HOSTNAME's line. */
 int hosts_add(const char *file, struct in_addr address, const char *hostname);
-int hosts_remove(const char *file, const char *hostname);
+int hosts_remove(const char *file, struct in_addr address, const char *hostname);
 
 /* The container's two files, held open across pivot_root. */
 struct dns_files {

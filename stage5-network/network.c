@@ -204,7 +204,7 @@ static int bridge_lease(struct network *n, struct ipam *ipam, const char *id, co
 			/* Its name leaves its peers' /etc/hosts, as it would have. */
 			for (int j = 0; j < count; j++)
 				if (j != i && lease_alive(&leases[j]) &&
-				    hosts_remove(leases[j].hosts_file, leases[i].hostname) < 0)
+				    hosts_remove(leases[j].hosts_file, leases[i].address, leases[i].hostname) < 0)
 					warn("%s", error_message());
 			leases[i].id[0] = '\0'; /* not a peer */
 		}
@@ -386,7 +386,7 @@ static void bridge_release(struct network *n)
 		return;
 	}
 	for (int i = 0; i < count; i++)
-		if (lease_alive(&leases[i]) && hosts_remove(leases[i].hosts_file, n->lease.hostname) < 0)
+		if (lease_alive(&leases[i]) && hosts_remove(leases[i].hosts_file, n->lease.address, n->lease.hostname) < 0)
 			warn("%s", error_message());
 	/* The bridge's last container takes the bridge with it. */
 	if (bridge_remove_if_unused(n, &ipam) < 0)

@@ -219,6 +219,31 @@ eth0_address() { # BOX OPTIONS...
 }
 
 # points: 1
+@test "a killed container's name leaves its peers' /etc/hosts; a peer of the same name keeps its own line" {
+	hbox_start --trace --init --hostname victim "$ROOTFS" sh -c 'echo ready; sleep 100'
+	local dead=$BOX_PID
+	KILLED_IDS+=("$(grep -oE 'containers/[0-9a-f]{12}' "$BATS_TEST_TMPDIR/err" | head -n 1 | cut -d/ -f2)")
+	hbox_start --init --hostname keeper "$ROOTFS" sh -c 'echo ready; sleep 100'
+	BOX_PIDS=("$BOX_PID")
+	local file own
+	# Its own file: its own line comes third, after localhost's two.
+	file=$(awk -F '\t' 'FNR == 3 && $2 == "keeper" { print FILENAME }' /var/lib/box/containers/*/hosts | head -n 1)
+	[ -n "$file" ] || fail "keeper's hosts file not found"
+	own=$(grep $'\tkeeper$' "$file")
+	assert_equal "$(grep -c $'\tvictim$' "$file")" 1
+	kill -KILL "$dead"
+	wait "$dead" 2>/dev/null || true
+	# The next start reclaims victim's lease, and its line leaves keeper's
+	# file; this container is named keeper too, and its line goes when it
+	# ends: keeper's own line stays.
+	run hbox --hostname keeper "$ROOTFS" true
+	assert_success
+	run cat "$file"
+	refute_line --partial victim
+	assert_equal "$(grep $'\tkeeper$' "$file")" "$own"
+}
+
+# points: 1
 @test "the bridge, box's table and ip_forward go with the last container" {
 	run hbox "$ROOTFS" true
 	assert_success
