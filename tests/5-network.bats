@@ -157,11 +157,13 @@ eth0_address() { # BOX OPTIONS...
 # points: 2
 @test "a container cannot reach the host's 127.0.0.1 services through route_localnet (CVE-2020-8558)" {
 	# A service of the host namespace on 127.0.0.1 only.
-	nsenter --net=/proc/"$HOST_NS"/ns/net -- "$PROBE" serve 9999 > /dev/null &
+	nsenter --net=/proc/"$HOST_NS"/ns/net -- "$PROBE" serve 127.0.0.1:9999 > /dev/null &
 	SERVER_PIDS+=("$!")
 	sleep 0.2
 	run in_host "$PROBE" connect 127.0.0.1 9999
 	assert_success
+	run in_host "$PROBE" connect "$HOST_ADDRESS" 9999 # only 127.0.0.1
+	assert_failure
 	# Root in the container sends a packet for 127.0.0.1 to the bridge.
 	run hbox "$ROOTFS" sh -c '
 		echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet

@@ -12,7 +12,7 @@
  *   probe zombie            leave an orphan to PID 1; "reaped" once it is gone
  *   probe escape MARKER     the classic chroot escape; "escaped" or "contained"
  *   probe syscall NAME      try one privileged call; "NAME: ok" or "NAME: EPERM"
- *   probe serve PORT [udp]  answer every connection (or datagram) on PORT with
+ *   probe serve [ADDR:]PORT [udp]  answer every connection (or datagram) on PORT with
  *                           "hello from HOSTNAME to ADDRESS" (the peer's address);
  *                           prints "serving PORT" once it listens
  *   probe connect ADDR PORT [udp]   print what the server at ADDR:PORT says
@@ -292,10 +292,21 @@ static int verb_serve(const char *port, const char *protocol)
 {
 	bool udp = protocol && strcmp(protocol, "udp") == 0;
 	int fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0), yes = 1;
-	struct sockaddr_in self = { .sin_family = AF_INET, .sin_port = htons((uint16_t)number(port)) };
+	struct sockaddr_in self = { .sin_family = AF_INET };
 	struct utsname u;
-	char reply[256], peer_text[INET_ADDRSTRLEN], buffer[64];
+	char reply[256], peer_text[INET_ADDRSTRLEN], buffer[64], address[INET_ADDRSTRLEN] = "0.0.0.0";
+	const char *colon = strchr(port, ':');
 
+	/* [ADDR:]PORT: one address only, 127.0.0.1 say; every one by default. */
+	if (colon) {
+		snprintf(address, sizeof(address), "%.*s", (int)(colon - port), port);
+		port = colon + 1;
+	}
+	self.sin_port = htons((uint16_t)number(port));
+	if (inet_pton(AF_INET, address, &self.sin_addr) != 1) {
+		fprintf(stderr, "probe: bad address %s\n", address);
+		return 2;
+	}
 	if (fd < 0 || uname(&u) < 0)
 		fail("socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
@@ -838,6 +849,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fprintf(stderr, "usage: probe pid|hostname|id|memhog MIB|forks N|burn SECONDS|"
-		"zombie|escape MARKER|syscall NAME|serve PORT [udp]|connect ADDR PORT [udp]|attack NAME [ARG]|exit N|signal N\n");
+		"zombie|escape MARKER|syscall NAME|serve [ADDR:]PORT [udp]|connect ADDR PORT [udp]|attack NAME [ARG]|exit N|signal N\n");
 	return 2;
 }
