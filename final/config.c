@@ -683,8 +683,8 @@ int config_resources_from_json(json_t *r, const char *where, struct resources *o
 void config_resources_init(struct resources *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->memory_limit = r->memory_reservation = r->memory_swap = -1;
-	r->cpu_quota = -1;
+	r->memory_limit = r->memory_reservation = r->memory_swap = RESOURCE_UNSET;
+	r->cpu_quota = RESOURCE_UNSET;
 }
 
 static int linux_parse(json_t *l, struct container_config *c)

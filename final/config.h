@@ -58,13 +58,17 @@ struct device_entry {
 	gid_t gid;
 };
 
+/* A limit the config does not give: nothing is written (update leaves the
+ * group's value as it is). -1 is OCI's "no limit", written as max. */
+#define RESOURCE_UNSET INT64_MIN
+
 struct resources {
-	/* memory, bytes; -1: unset */
+	/* memory, bytes; -1: no limit; RESOURCE_UNSET */
 	int64_t memory_limit, memory_reservation, memory_swap;
 	bool memory_disable_oom_killer;
 	/* cpu */
 	uint64_t cpu_shares;        /* 0: unset */
-	int64_t cpu_quota;          /* -1: unset; 0 is no limit for v1 too */
+	int64_t cpu_quota;          /* -1 or 0: no limit; RESOURCE_UNSET */
 	uint64_t cpu_period;        /* 0: unset */
 	char *cpus, *mems;          /* cpuset */
 	/* pids; 0: unset, -1: max */

@@ -166,6 +166,12 @@ static int key_read(const struct cgroup *cg, const char *controller, const char 
 
 /* Checks: refuse before writing anything ---------------------------------- */
 
+static bool set(int64_t value)
+{
+	return value != RESOURCE_UNSET;
+}
+
+/* A limit asked for: "no limit" (-1) is none. */
 static bool memory_requested(const struct resources *r)
 {
 	return r->memory_limit > 0 || r->memory_reservation > 0 || r->memory_swap > 0 ||
@@ -174,7 +180,7 @@ static bool memory_requested(const struct resources *r)
 
 static bool cpu_requested(const struct resources *r)
 {
-	return r->cpu_shares || r->cpu_quota >= 0 || r->cpu_period;
+	return r->cpu_shares || r->cpu_quota > 0 || r->cpu_period;
 }
 
 static bool cpuset_requested(const struct resources *r)
@@ -284,11 +290,19 @@ static int resources_check(const struct cgroup *cg, const struct resources *r)
 
 /* Limits ----------------------------------------------------------------- */
 
-static int memory_swap_write(const struct cgroup *cg, const struct resources *r)
+/* A limit as the file takes it: -1 is "max" on v2, -1 on v1. */
+static int write_limit(const struct cgroup *cg, const char *controller, const char *file, int64_t value)
+{
+	if (value < 0)
+		return cgroup_file_write(cg, controller, file, cg->version == 2 ? "max" : "-1");
+	return write_number(cg, controller, file, value);
+}
+
+static int memory_swap_write(const struct cgroup *cg, const struct resources *r, int64_t swap)
 {
 	const char *file = cg->version == 2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes";
 
-	if (r->memory_swap <= 0)
+	if (!set(swap))
 		return 0;
 	if (!has_file(cg, "memory", file)) {
 		/* The kernel accounts no swap (swapaccount=0): there is none to
@@ -296,31 +310,44 @@ static int memory_swap_write(const struct cgroup *cg, const struct resources *r)
 		trace("%s: none, the kernel accounts no swap", file);
 		return 0;
 	}
-	return write_number(cg, "memory", file, cg->version == 2 ? r->memory_swap - r->memory_limit : r->memory_swap);
+	if (swap < 0 || cg->version == 1)
+		return write_limit(cg, "memory", file, swap);
+	return write_number(cg, "memory", file, swap - r->memory_limit);
+}
+
+/* -1 (no limit) above every number, for v1's order of writes. */
+static long long as_ordered(int64_t limit)
+{
+	return limit < 0 ? LLONG_MAX : limit;
 }
 
 // tag::memory[]
 static int memory_apply(const struct cgroup *cg, const struct resources *r)
 {
 	bool v2 = cg->version == 2, swap_first = false;
+	int64_t swap = r->memory_swap;
 	char current[32];
 
-	if (r->memory_limit > 0) {
+	/* No memory limit on v1 lifts memory and swap's too (as runc): the
+	 * memory limit may not be above it. */
+	if (!v2 && r->memory_limit == -1 && !set(swap))
+		swap = -1;
+	if (set(r->memory_limit)) {
 		/* v1 keeps memory and swap (memsw) at least the memory limit at
 		 * every write: swap first when it rises above the limit there
 		 * now, else the limit first (as runc). v2's two are apart. */
-		if (!v2 && r->memory_swap > 0 &&
+		if (!v2 && set(swap) &&
 		    cgroup_file_read(cg, "memory", "memory.limit_in_bytes", current, sizeof(current)) == 0)
-			swap_first = strtoll(current, NULL, 10) < r->memory_swap;
-		if (swap_first && memory_swap_write(cg, r) < 0)
+			swap_first = strtoll(current, NULL, 10) < as_ordered(swap);
+		if (swap_first && memory_swap_write(cg, r, swap) < 0)
 			return -1;
-		if (write_number(cg, "memory", v2 ? "memory.max" : "memory.limit_in_bytes", r->memory_limit) < 0)
+		if (write_limit(cg, "memory", v2 ? "memory.max" : "memory.limit_in_bytes", r->memory_limit) < 0)
 			return -1;
 	}
-	if (!swap_first && memory_swap_write(cg, r) < 0)
+	if (!swap_first && memory_swap_write(cg, r, swap) < 0)
 		return -1;
-	if (r->memory_reservation > 0 &&
-	    write_number(cg, "memory", v2 ? "memory.low" : "memory.soft_limit_in_bytes", r->memory_reservation) < 0)
+	if (set(r->memory_reservation) &&
+	    write_limit(cg, "memory", v2 ? "memory.low" : "memory.soft_limit_in_bytes", r->memory_reservation) < 0)
 		return -1;
 	/* Under the limit the group's tasks wait for memory, none is killed. */
 	if (r->memory_disable_oom_killer && cgroup_file_write(cg, "memory", "memory.oom_control", "1") < 0)
@@ -341,14 +368,14 @@ static int cpu_apply(const struct cgroup *cg, const struct resources *r)
 				 (long long)(cg->version == 2 ? 1 + ((shares - 2) * 9999) / 262142 : shares)) < 0)
 			return -1;
 	}
-	if (r->cpu_quota < 0 && !r->cpu_period)
+	if (!set(r->cpu_quota) && !r->cpu_period)
 		return 0;
 	if (cg->version == 2) {
 		/* cpu.max is "QUOTA PERIOD", quota first: a period alone keeps
-		 * the quota there; a quota alone, the period. 0 is no limit. */
+		 * the quota there; a quota alone, the period. 0 and -1 are no limit. */
 		if (r->cpu_quota > 0) {
 			snprintf(quota, sizeof(quota), "%" PRId64, r->cpu_quota);
-		} else if (r->cpu_quota < 0) {
+		} else if (!set(r->cpu_quota)) {
 			if (cgroup_file_read(cg, "cpu", "cpu.max", value, sizeof(value)) < 0)
 				return -1;
 			snprintf(quota, sizeof(quota), "%.*s", (int)strcspn(value, " \n"), value);
@@ -364,12 +391,12 @@ static int cpu_apply(const struct cgroup *cg, const struct resources *r)
 		/* A shorter period is refused (EINVAL) while the old quota per
 		 * period would be more than the parent allows: with a quota to
 		 * write too, try again after it (as runc and crun). */
-		if (errno != EINVAL || r->cpu_quota < 0)
+		if (errno != EINVAL || !set(r->cpu_quota))
 			return -1;
 		period_again = true;
 	}
-	if (r->cpu_quota >= 0) {
-		if (write_number(cg, "cpu", "cpu.cfs_quota_us", r->cpu_quota ? r->cpu_quota : -1) < 0)
+	if (set(r->cpu_quota)) {
+		if (write_number(cg, "cpu", "cpu.cfs_quota_us", r->cpu_quota > 0 ? r->cpu_quota : -1) < 0)
 			return -1;
 		if (period_again && write_number(cg, "cpu", "cpu.cfs_period_us", (long long)r->cpu_period) < 0)
 			return -1;
