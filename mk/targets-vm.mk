@@ -1,4 +1,5 @@
-# The cgroup v2 VM: stage 3's cgroup code proven on a real cgroup v2 kernel.
+# The cgroup v2 VM: stage 3's cgroup code, and the final runtime's, proven on a
+# real cgroup v2 kernel.
 #
 #   make test-cgroup2                  tests/run 3 in the VM
 #   make test-cgroup2 VM_STAGES="3 7"  other stages (the words tests/run takes)
@@ -20,8 +21,13 @@ VM_OUT    := $(BUILD)/vm/out
 # Then the tests of stage 6 that a cgroup v2 kernel answers differently: the
 # device cgroup is an eBPF program there (VM_V2_FILTER, a bats --filter).
 VM_V2_FILTER ?= device cgroup|rootless: the container
+# And the final runtime's suites that a v2 kernel answers differently:
+# resources, update, events, pause and resume (VM_FINAL_SUITES, tests/run's
+# TEST_SUITES).
+VM_FINAL_SUITES ?= 7-lifecycle 7-resources
 test-cgroup2: all
-	tools/vm/run-in-vm env CI=$(CI) sh -c 'tests/run $(VM_STAGES) && TEST_FILTER="$(VM_V2_FILTER)" tests/run 6'
+	tools/vm/run-in-vm env CI=$(CI) sh -c 'tests/run $(VM_STAGES) && TEST_FILTER="$(VM_V2_FILTER)" tests/run 6 && \
+		TEST_SUITES="$(VM_FINAL_SUITES)" tests/run final'
 	@grep -Eq '^[1-9][0-9]* passed, 0 failed, [0-9]+ skipped$$' $(VM_OUT)/stdout || \
 		{ echo "test-cgroup2: no test passed in the VM (see $(VM_OUT)/)" >&2; exit 1; }
 
