@@ -69,6 +69,17 @@ _Noreturn void verb_usage_error(const char *verb, const char *fmt, ...)
 	die("%s: %s (see box %s --help)", verb, message, verb);
 }
 
+_Noreturn void verb_bad_option(const char *verb, char **argv, int option)
+{
+	/* getopt's own message is off (opterr): one line, this one. */
+	const char *word = argv[optind - 1];
+	if (option == ':')
+		verb_usage_error(verb, "%s needs a value", word);
+	if (optopt && (word[0] != '-' || word[1] == '-' || strlen(word) != 2)) /* -xz: the letter */
+		verb_usage_error(verb, "unknown option -%c", optopt);
+	verb_usage_error(verb, "unknown option %s", word);
+}
+
 void verb_help(const char *verb, const char *options_help)
 {
 	const struct verb *v = verb_find(verb);
@@ -149,8 +160,10 @@ int main(int argc, char **argv)
 			break;
 		const char *value = word[length] == '=' ? word + length + 1 : NULL;
 		if (o->has_arg == required_argument && !value) {
-			if (first + 1 >= argc)
+			if (first + 1 >= argc) {
+				report_exit_status = 1; /* runc's options: runc's status */
 				die("--%s needs a value (see box --help)", o->name);
+			}
 			value = argv[++first];
 		}
 		first++;
@@ -161,8 +174,11 @@ int main(int argc, char **argv)
 		case 'd': rt.debug = trace_enabled = true; break;
 		case 's': systemd = true; break;
 		case 'R':
-			if (value && strcmp(value, "true") != 0 && strcmp(value, "false") != 0 && strcmp(value, "auto") != 0)
+			if (value && strcmp(value, "true") != 0 && strcmp(value, "false") != 0 &&
+			    strcmp(value, "auto") != 0) {
+				report_exit_status = 1;
 				die("--rootless: \"%s\" is not true, false or auto", value);
+			}
 			rt.rootless = value && strcmp(value, "auto") != 0 ? strcmp(value, "true") == 0 : geteuid() != 0;
 			break;
 		case 'h': help(); first = argc + 1; break;
@@ -182,6 +198,7 @@ int main(int argc, char **argv)
 		die("--systemd-cgroup: box has no systemd cgroup driver (it writes cgroupfs itself): "
 		    "leave the option out, or give linux.cgroupsPath as a path");
 	signal(SIGPIPE, SIG_IGN); /* a hook that does not read its state must not end us */
+	opterr = 0;               /* verb_bad_option says it, in one line */
 	return verb->run(&rt, argc - first, argv + first);
 }
 // end::main[]

@@ -193,11 +193,23 @@ static int root_mount(const struct container *c, const char **root)
 		if (rootfs_bind(config->root) < 0)
 			return -1;
 	}
-	if (config->rootfs_propagation) {
+	/* Shared waits for after pivot_root(2), which refuses a shared root. */
+	if (config->rootfs_propagation && !(config->rootfs_propagation & MS_SHARED)) {
 		trace("mount(NULL, \"%s\", NULL, rootfsPropagation)", *root);
 		if (mount(NULL, *root, NULL, config->rootfs_propagation, NULL) < 0)
 			return error_errno("linux.rootfsPropagation of %s", *root);
 	}
+	return 0;
+}
+
+/* A shared rootfsPropagation, on the root in place (as runc, after pivot). */
+static int root_share(const struct container_config *config)
+{
+	if (!(config->rootfs_propagation & MS_SHARED))
+		return 0;
+	trace("mount(NULL, \"/\", NULL, rootfsPropagation): shared, after pivot_root");
+	if (mount(NULL, "/", NULL, config->rootfs_propagation, NULL) < 0)
+		return error_errno("linux.rootfsPropagation of /");
 	return 0;
 }
 
@@ -331,7 +343,7 @@ static _Noreturn void container_child(struct container *c, int sync)
 		if (m.type != SYNC_HOOKS_DONE || hooks_run(config, HOOK_CREATE_CONTAINER, m.text) < 0)
 			child_fail(sync);
 	}
-	if ((c->no_pivot ? root_move(root) : rootfs_pivot(root)) < 0 ||
+	if ((c->no_pivot ? root_move(root) : rootfs_pivot(root)) < 0 || root_share(config) < 0 ||
 	    (config->hostname && hostname_set(config->hostname) < 0) ||
 	    (config->domainname && setdomainname(config->domainname, strlen(config->domainname)) < 0) ||
 	    sysctls_write(config) < 0 ||
@@ -353,6 +365,7 @@ static _Noreturn void container_child(struct container *c, int sync)
 		_exit(1);
 	close(sync);
 	if (c->wait_for_start) {
+		/* LAB: wait for start: read(2) the byte `box start` writes on exec.fifo (again on EINTR; _exit(1) if none comes), then close the FIFO (fifo(7)). */
 		/* Until `box start` writes a byte: the read blocks, for we hold
 		 * the write side too (O_RDWR), so it never reads end-of-file. */
 		char byte;
@@ -363,6 +376,7 @@ static _Noreturn void container_child(struct container *c, int sync)
 		if (n != 1)
 			_exit(1);
 		close(c->fifo_fd);
+		/* LAB END */
 	}
 	if ((hooks && hooks_run(config, HOOK_START_CONTAINER, m.text) < 0) ||
 	    process_filter_load(&config->process, &c->filter) < 0 ||

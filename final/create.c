@@ -143,13 +143,15 @@ int verb_create(const struct runtime *rt, int argc, char **argv)
 	struct create_options o = { 0 };
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+b:", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:b:", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("create", CREATE_OPTIONS_HELP);
 			return 0;
 		}
-		if (option == '?' || create_option_parse(option, optarg, &o) < 0)
-			verb_usage_error("create", "%s", option == '?' ? "unknown option" : error_message());
+		if (option == '?' || option == ':')
+			verb_bad_option("create", argv, option);
+		if (create_option_parse(option, optarg, &o) < 0)
+			verb_usage_error("create", "%s", error_message());
 	}
 	if (optind + 1 != argc)
 		verb_usage_error("create", "expected one container ID");

@@ -55,13 +55,13 @@ int verb_delete(const struct runtime *rt, int argc, char **argv)
 	bool force = false;
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+f", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:f", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("delete", "  --force                 kill a running container first\n");
 			return 0;
 		}
 		if (option != 'f')
-			verb_usage_error("delete", "unknown option");
+			verb_bad_option("delete", argv, option);
 		force = true;
 	}
 	if (optind + 1 != argc)

@@ -43,7 +43,7 @@ int verb_events(const struct runtime *rt, int argc, char **argv)
 	int option;
 	char *end;
 
-	while ((option = getopt_long_only(argc, argv, "+", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("events", "  --stats                 print the statistics once\n"
 					    "  --interval SECONDS      between two (default 5)\n");
@@ -58,7 +58,7 @@ int verb_events(const struct runtime *rt, int argc, char **argv)
 			if (end == optarg || (*end && strcmp(end, "s") != 0) || errno || interval < 1 || interval > 3600)
 				verb_usage_error("events", "--interval: \"%s\" is not a number of seconds (1 to 3600)", optarg);
 		} else {
-			verb_usage_error("events", "unknown option");
+			verb_bad_option("events", argv, option);
 		}
 	}
 	if (optind + 1 != argc)

@@ -252,7 +252,7 @@ int verb_exec(const struct runtime *rt, int argc, char **argv)
 	struct exec_options o = { 0 };
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+p:tde:u:w:", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:p:tde:u:w:", options, NULL)) != -1) {
 		switch (option) {
 		case 'p': o.process_file = optarg; break;
 		case 't': o.tty = true; break;
@@ -278,7 +278,7 @@ int verb_exec(const struct runtime *rt, int argc, char **argv)
 					  "  --no-new-privs          no_new_privs, whatever the container has\n"
 					  "  --preserve-fds N        pass descriptors 3 to 3+N-1 on\n");
 			return 0;
-		default: verb_usage_error("exec", "unknown option");
+		default: verb_bad_option("exec", argv, option);
 		}
 	}
 	if (optind >= argc || (!o.process_file && optind + 1 >= argc))

@@ -204,6 +204,8 @@ int verb_features(const struct runtime *rt, int argc, char **argv)
 		verb_help("features", "");
 		return 0;
 	}
+	if (argc > 1 && argv[1][0] == '-')
+		verb_usage_error("features", "unknown option %s", argv[1]);
 	if (argc > 1)
 		verb_usage_error("features", "takes no operand");
 	json_t *features = features_json();

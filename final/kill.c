@@ -85,13 +85,13 @@ int verb_kill(const struct runtime *rt, int argc, char **argv)
 	bool all = false;
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+a", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:a", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("kill", "  --all                   every process of the container's cgroup\n");
 			return 0;
 		}
 		if (option != 'a')
-			verb_usage_error("kill", "unknown option");
+			verb_bad_option("kill", argv, option);
 		all = true;
 	}
 	if (optind >= argc || argc - optind > 2)

@@ -19,7 +19,7 @@ int verb_list(const struct runtime *rt, int argc, char **argv)
 	bool quiet = false;
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+f:q", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:f:q", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("list", "  --format table|json     (default table)\n"
 					  "  --quiet                 the IDs alone\n");
@@ -30,7 +30,7 @@ int verb_list(const struct runtime *rt, int argc, char **argv)
 		else if (option == 'q')
 			quiet = true;
 		else
-			verb_usage_error("list", option == 'f' ? "--format: table or json" : "unknown option");
+			option == 'f' ? verb_usage_error("list", "--format: table or json") : verb_bad_option("list", argv, option);
 	}
 	if (optind != argc)
 		verb_usage_error("list", "takes no operand");
@@ -47,9 +47,12 @@ int verb_list(const struct runtime *rt, int argc, char **argv)
 		if (state_peek(rt, ids[i], &s) == 0) {
 			enum container_status status = state_status(&s);
 			const struct passwd *owner = getpwuid(s.owner);
-			if (json)
-				json_array_append_new(all, state_json(&s, status));
-			else if (quiet)
+			if (json) {
+				/* runc's list names the owner; its state leaves it "". */
+				json_t *entry = state_json(&s, status);
+				json_object_set_new(entry, "owner", json_string(owner ? owner->pw_name : "?"));
+				json_array_append_new(all, entry);
+			} else if (quiet)
 				printf("%s\n", s.id);
 			else
 				printf("%-20s %-8d %-10s %-40s %-30s %s\n", s.id, status == STATUS_STOPPED ? 0 : s.pid,

@@ -16,12 +16,12 @@ static int freeze(const struct runtime *rt, const char *verb, int argc, char **a
 	static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help(verb, "");
 			return 0;
 		}
-		verb_usage_error(verb, "unknown option");
+		verb_bad_option(verb, argv, option);
 	}
 	if (optind + 1 != argc)
 		verb_usage_error(verb, "expected one container ID");

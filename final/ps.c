@@ -38,7 +38,7 @@ int verb_ps(const struct runtime *rt, int argc, char **argv)
 	const char *format = "table";
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+f:", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:f:", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("ps", "  --format table|json     (default table)\n");
 			return 0;
@@ -46,7 +46,7 @@ int verb_ps(const struct runtime *rt, int argc, char **argv)
 		if (option == 'f' && (strcmp(optarg, "table") == 0 || strcmp(optarg, "json") == 0))
 			format = optarg;
 		else
-			verb_usage_error("ps", option == 'f' ? "--format: table or json" : "unknown option");
+			option == 'f' ? verb_usage_error("ps", "--format: table or json") : verb_bad_option("ps", argv, option);
 	}
 	if (optind + 1 != argc)
 		verb_usage_error("ps", "expected one container ID");

@@ -21,13 +21,15 @@ int verb_run(const struct runtime *rt, int argc, char **argv)
 	struct create_options o = { 0 };
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+b:d", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:b:d", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("run", CREATE_OPTIONS_HELP "  --detach                start it and exit; it runs on\n");
 			return 0;
 		}
-		if (option == '?' || create_option_parse(option, optarg, &o) < 0)
-			verb_usage_error("run", "%s", option == '?' ? "unknown option" : error_message());
+		if (option == '?' || option == ':')
+			verb_bad_option("run", argv, option);
+		if (create_option_parse(option, optarg, &o) < 0)
+			verb_usage_error("run", "%s", error_message());
 	}
 	if (optind + 1 != argc)
 		verb_usage_error("run", "expected one container ID");

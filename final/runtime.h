@@ -45,6 +45,8 @@ int verb_events(const struct runtime *rt, int argc, char **argv);
 
 /* A verb's usage error: "box VERB: MESSAGE (see box VERB --help)", exit 1. */
 _Noreturn void verb_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An option getopt refused ('?': unknown; ':': its value is missing). */
+_Noreturn void verb_bad_option(const char *verb, char **argv, int option);
 
 /* --help of a verb: its usage, summary and OPTIONS_HELP (lines). */
 void verb_help(const char *verb, const char *options_help);

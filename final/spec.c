@@ -215,7 +215,7 @@ int verb_spec(const struct runtime *rt, int argc, char **argv)
 	int option;
 
 	(void)rt;
-	while ((option = getopt_long_only(argc, argv, "+b:", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:b:", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("spec", "  --rootless              for an ordinary user (a user namespace, no cgroup)\n"
 					  "  --bundle DIR            write DIR/config.json (default: here)\n");
@@ -226,7 +226,7 @@ int verb_spec(const struct runtime *rt, int argc, char **argv)
 		else if (option == 'b')
 			bundle = optarg;
 		else
-			verb_usage_error("spec", "unknown option");
+			verb_bad_option("spec", argv, option);
 	}
 	if (optind != argc)
 		verb_usage_error("spec", "takes no operand");

@@ -21,6 +21,7 @@ int oci_start(struct container_state *s)
 
 	if (status != STATUS_CREATED)
 		return error_set("cannot start container %s: it is %s, not created", s->id, status_name(status));
+	/* LAB: open exec.fifo for writing without blocking (open(2) O_NONBLOCK: ENXIO when its process is gone, see fifo(7)), write one byte, then unlink it: the container is no longer created. */
 	/* Non-blocking: the container's process holds the FIFO open for
 	 * reading, or is gone (ENXIO: nobody reads). */
 	_cleanup_close_ int fifo = openat(s->dir_fd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -32,6 +33,7 @@ int oci_start(struct container_state *s)
 		return error_errno("write %s/exec.fifo", s->dir);
 	if (unlinkat(s->dir_fd, "exec.fifo", 0) < 0)
 		return error_errno("remove %s/exec.fifo", s->dir);
+	/* LAB END (stub: return error_set("cannot start container %s: not written yet", s->id);) */
 	/* poststart: after the start; a failing one is only a warning. */
 	struct container_config config;
 	if (config_hooks_load(state_file(s, "config.json"), &config) == 0 && config.hooks[HOOK_POSTSTART].count) {
@@ -52,12 +54,12 @@ int verb_start(const struct runtime *rt, int argc, char **argv)
 	static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("start", "");
 			return 0;
 		}
-		verb_usage_error("start", "unknown option");
+		verb_bad_option("start", argv, option);
 	}
 	if (optind + 1 != argc)
 		verb_usage_error("start", "expected one container ID");

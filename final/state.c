@@ -13,12 +13,12 @@ int verb_state(const struct runtime *rt, int argc, char **argv)
 	static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("state", "");
 			return 0;
 		}
-		verb_usage_error("state", "unknown option");
+		verb_bad_option("state", argv, option);
 	}
 	if (optind + 1 != argc)
 		verb_usage_error("state", "expected one container ID");

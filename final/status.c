@@ -209,6 +209,7 @@ bool process_alive(pid_t pid, unsigned long long start_time)
 // tag::status[]
 enum container_status state_status(const struct container_state *s)
 {
+	/* LAB: decide the status: creating without a PID, stopped once that process is gone (process_alive: proc(5)'s stat), created while exec.fifo is there (faccessat(2)), paused while the freezer holds its cgroup, else running. */
 	if (!s->pid)
 		return STATUS_CREATING;
 	if (!process_alive(s->pid, s->start_time))
@@ -219,6 +220,7 @@ enum container_status state_status(const struct container_state *s)
 	bool paused = cg && freezer_frozen(cg);
 	free(cg);
 	return paused ? STATUS_PAUSED : STATUS_RUNNING;
+	/* LAB END (stub: (void)s; return STATUS_RUNNING;) */
 }
 // end::status[]
 

@@ -19,13 +19,13 @@ int verb_update(const struct runtime *rt, int argc, char **argv)
 	const char *file = NULL;
 	int option;
 
-	while ((option = getopt_long_only(argc, argv, "+r:", options, NULL)) != -1) {
+	while ((option = getopt_long_only(argc, argv, "+:r:", options, NULL)) != -1) {
 		if (option == 'h') {
 			verb_help("update", "  --resources FILE|-      the new linux.resources (JSON), - for stdin\n");
 			return 0;
 		}
 		if (option != 'r')
-			verb_usage_error("update", "unknown option");
+			verb_bad_option("update", argv, option);
 		file = optarg;
 	}
 	if (!file)

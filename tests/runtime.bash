@@ -33,7 +33,7 @@ bundle_make() { # DIR [ARG...]
 	(cd "$dir" && "$BOX" spec) || fail "box spec failed"
 	ln -s "$ROOTFS" "$dir/rootfs"
 	if [ $# -gt 0 ]; then
-		bundle_edit "$dir" '.process.args = $ARGS.positional' --args "$@"
+		bundle_edit "$dir" '.process.args = $ARGS.positional' --args -- "$@"
 	fi
 }
 
