@@ -19,6 +19,8 @@ setup_file() {
 teardown_file() {
 	local user tries
 	for user in "$PLAIN_USER" "$RANGE_USER"; do
+		# box's state root for the user (/tmp/box-UID) goes with it.
+		rm -rf "/tmp/box-$(id -u "$user")"
 		# userdel refuses while a process of the user is still exiting.
 		for tries in $(seq 50); do
 			userdel "$user" 2>/dev/null && break
