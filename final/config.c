@@ -10,12 +10,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
@@ -687,6 +690,31 @@ void config_resources_init(struct resources *r)
 	r->cpu_quota = RESOURCE_UNSET;
 }
 
+/* A namespace to join: a file of that kind of namespace (ioctl_ns(2)'s
+ * NS_GET_NSTYPE), told now with the field's name rather than at setns. */
+static int namespace_path_check(const struct namespace_entry *n, const char *where)
+{
+	int fd = open(n->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return bad(where, "%s: %s", n->path, strerror(errno));
+	int type = ioctl(fd, NS_GET_NSTYPE);
+	int error = errno;
+	close(fd);
+	if (type < 0)
+		return bad(where, "%s is not a namespace (%s)", n->path, strerror(error));
+	if (type != n->type) {
+		const char *is = "another", *wanted = "this";
+		for (size_t i = 0; i < sizeof(namespace_types) / sizeof(namespace_types[0]); i++) {
+			if (namespace_types[i].flag == type)
+				is = namespace_types[i].name;
+			if (namespace_types[i].flag == n->type)
+				wanted = namespace_types[i].name;
+		}
+		return bad(where, "%s is a %s namespace, not a %s one", n->path, is, wanted);
+	}
+	return 0;
+}
+
 static int linux_parse(json_t *l, struct container_config *c)
 {
 	json_t *list, *item, *object;
@@ -722,6 +750,8 @@ static int linux_parse(json_t *l, struct container_config *c)
 			return -1;
 		if (n->path && n->path[0] != '/')
 			return bad(at(where, "path"), "\"%s\" is not an absolute path", n->path);
+		if (n->path && namespace_path_check(n, at(where, "path")) < 0)
+			return -1;
 	}
 	if (mappings_parse(l, "uidMappings", c->uid_mappings, &c->uid_mapping_count) < 0 ||
 	    mappings_parse(l, "gidMappings", c->gid_mappings, &c->gid_mapping_count) < 0)

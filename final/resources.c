@@ -259,10 +259,19 @@ static int resources_check(const struct cgroup *cg, const struct resources *r)
 					 v2 ? "io.bfq.weight or io.weight" : "blkio.weight or blkio.bfq.weight",
 					 v2 ? " or io.cost" : "");
 	}
-	for (int i = 0; i < r->hugepage_count; i++)
-		if (!page_size_valid(r->hugepages[i].page_size))
+	for (int i = 0; i < r->hugepage_count; i++) {
+		const char *size = r->hugepages[i].page_size;
+		if (!page_size_valid(size))
 			return error_set("linux.resources.hugepageLimits[%d].pageSize: \"%s\" is not a page size "
-					 "(try 2MB)", i, r->hugepages[i].page_size);
+					 "(try 2MB)", i, size);
+		/* The sizes the kernel has: /sys/kernel/mm/hugepages/hugepages-2048kB. */
+		unsigned long long kb = strtoull(size, NULL, 10);
+		kb <<= size[strspn(size, "0123456789")] == 'G' ? 20 : size[strspn(size, "0123456789")] == 'M' ? 10 : 0;
+		snprintf(what, sizeof(what), "/sys/kernel/mm/hugepages/hugepages-%llukB", kb);
+		if (access(what, F_OK) < 0)
+			return error_set("linux.resources.hugepageLimits[%d].pageSize: this machine has no %s huge "
+					 "pages (no %s)", i, size, what);
+	}
 	if (r->hugepage_count && controller_check(cg, "hugetlb", "linux.resources.hugepageLimits") < 0)
 		return -1;
 	for (int i = 0; i < r->hugepage_count; i++) {

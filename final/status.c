@@ -104,7 +104,17 @@ static int state_read(struct container_state *s)
 			return error_errno("open %s/state.json", s->dir);
 		return 0; /* create has not got that far: "creating" */
 	}
-	json_t *state = json_loadfd(fd, 0, &failure);
+	/* Through stdio: json_loadfd reads a byte per read(2), and the
+	 * annotations may be megabytes. */
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	FILE *f = copy < 0 ? NULL : fdopen(copy, "re");
+	if (!f) {
+		if (copy >= 0)
+			close(copy);
+		return error_errno("open %s/state.json", s->dir);
+	}
+	json_t *state = json_loadf(f, 0, &failure);
+	fclose(f);
 	if (!state)
 		return error_set("%s/state.json: %s", s->dir, failure.text);
 	json_t *pid = json_object_get(state, "pid"), *start = json_object_get(state, "start_time");
