@@ -365,7 +365,7 @@ static _Noreturn void container_child(struct container *c, int sync)
 		_exit(1);
 	close(sync);
 	if (c->wait_for_start) {
-		/* LAB: wait for start: read(2) the byte `box start` writes on exec.fifo (again on EINTR; _exit(1) if none comes), then close the FIFO (fifo(7)). */
+		/* LAB: wait for start: read(2) the byte `box start` writes on exec.fifo (again on EINTR; _exit(1) if none comes); the FIFO stays open until exec closes it (O_CLOEXEC), which tells start the program runs (fifo(7)). */
 		/* Until `box start` writes a byte: the read blocks, for we hold
 		 * the write side too (O_RDWR), so it never reads end-of-file. */
 		char byte;
@@ -375,7 +375,6 @@ static _Noreturn void container_child(struct container *c, int sync)
 		while (n < 0 && errno == EINTR);
 		if (n != 1)
 			_exit(1);
-		close(c->fifo_fd);
 		/* LAB END */
 	}
 	if ((hooks && hooks_run(config, HOOK_START_CONTAINER, m.text) < 0) ||
@@ -542,11 +541,16 @@ int container_create(struct container *c)
 	/* The cgroup, its limits and its devices, then the filter. */
 	if (cgroup_path_resolve(config->cgroups_path, c->state->id, path, sizeof(path)) < 0)
 		return -1;
+	/* In the state before the group is made: a create killed from here
+	 * on leaves what delete --force needs to remove it. */
+	snprintf(c->state->cgroup_path, sizeof(c->state->cgroup_path), "%s", path);
+	if (state_save(c->state) < 0)
+		return -1;
 	c->cgroup = resources_create(path, &config->resources, c->controllers, c->rt->rootless, &skipped);
 	if (!c->cgroup && !skipped)
 		return -1;
-	if (c->cgroup)
-		snprintf(c->state->cgroup_path, sizeof(c->state->cgroup_path), "%s", path);
+	if (!c->cgroup)
+		c->state->cgroup_path[0] = '\0'; /* none made (rootless) */
 	if ((config->resources.devices_set &&
 	     resources_devices(&c->devices, c->state->id, c->cgroup, &config->resources) < 0) ||
 	    filter_prepare(c) < 0 ||
@@ -669,5 +673,13 @@ void container_undo(struct container *c)
 	c->cgroup = NULL;
 	free(c->filter.filter);
 	c->filter.filter = NULL;
+	/* A create that fails ends in poststop too, as a delete would (the
+	 * spec's lifecycle, and runc): what prestart set up may be undone. */
+	if (c->config && c->config->hooks[HOOK_POSTSTOP].count) {
+		char *state = container_state_text(c, STATUS_STOPPED);
+		if (state)
+			hooks_run(c->config, HOOK_POSTSTOP, state);
+		free(state);
+	}
 	error_set("%s", message);
 }

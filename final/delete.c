@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,19 +33,27 @@ static int process_gone(const struct container_state *s)
 int oci_delete(struct container_state *s)
 {
 	struct container_config config;
+	char *text = NULL;
 
-	if (config_hooks_load(state_file(s, "config.json"), &config) == 0 && config.hooks[HOOK_POSTSTOP].count) {
+	/* The hooks and the state they read, before the state goes; they run
+	 * once the container is gone (the spec's destroy, then poststop). */
+	bool hooks = config_hooks_load(state_file(s, "config.json"), &config) == 0 &&
+		     config.hooks[HOOK_POSTSTOP].count;
+	if (hooks) {
 		json_t *state = state_json(s, STATUS_STOPPED);
-		char *text = state ? json_dumps(state, JSON_COMPACT) : NULL;
-		if (!text || hooks_run(&config, HOOK_POSTSTOP, text) < 0)
-			warn("%s", error_message()); /* the container is gone anyway */
-		free(text);
+		text = state ? json_dumps(state, JSON_COMPACT) : NULL;
 		json_decref(state);
 	}
-	config_free(&config);
 	if (s->cgroup_path[0])
 		cgroup_destroy(cgroup_open_at(s->cgroup_path, container_controllers));
-	return state_remove(s);
+	int status = state_remove(s);
+	if (hooks && !text)
+		warn("poststop: out of memory");
+	else if (hooks)
+		hooks_run(&config, HOOK_POSTSTOP, text); /* a failure only warns */
+	free(text);
+	config_free(&config);
+	return status;
 }
 // end::delete[]
 

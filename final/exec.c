@@ -96,8 +96,11 @@ static int process_build(const struct container_state *s, const struct exec_opti
 		p->user.set = true;
 	if (o->process_file)
 		return 0;
-	if (o->cwd && !(p->cwd = strdup(o->cwd)))
-		return error_errno("strdup");
+	if (o->cwd) {
+		free(p->cwd);
+		if (!(p->cwd = strdup(o->cwd)))
+			return error_errno("strdup");
+	}
 	if (o->tty)
 		p->terminal = true;
 	if (o->no_new_privs)

@@ -93,8 +93,15 @@ int hooks_run(const struct container_config *config, enum hook_kind kind, const 
 {
 	const struct hook_list *hooks = &config->hooks[kind];
 
-	for (int i = 0; i < hooks->count; i++)
-		if (hook_run(&hooks->items[i], state) < 0)
+	/* After the start and after the end, a failure changes nothing: the
+	 * spec has the runtime warn and go on, to the next hook too. */
+	bool warn_only = kind == HOOK_POSTSTART || kind == HOOK_POSTSTOP;
+	for (int i = 0; i < hooks->count; i++) {
+		if (hook_run(&hooks->items[i], state) == 0)
+			continue;
+		if (!warn_only)
 			return error_set("hooks.%s[%d]: %s", kind_names[kind], i, error_message());
+		warn("hooks.%s[%d]: %s", kind_names[kind], i, error_message());
+	}
 	return 0;
 }

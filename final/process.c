@@ -82,10 +82,16 @@ int process_descriptors_close(int preserve)
 			return error_errno("--preserve-fds: descriptor %d", fd);
 	}
 	/* Nothing else: a descriptor of the host (containerd's shim leaks its
-	 * socket as fd 3) is a way out (CVE-2024-21626's class). */
-	if (close_range(3 + (unsigned)preserve, ~0U, 0) < 0)
-		for (long fd = 3 + preserve, max = sysconf(_SC_OPEN_MAX); fd < max; fd++)
-			close((int)fd);
+	 * socket as fd 3) is a way out (CVE-2024-21626's class). Closed by
+	 * exec itself (close-on-exec, as runc): until then the log and
+	 * exec.fifo still work, and exec.fifo's close tells start the program
+	 * runs. */
+	if (close_range(3 + (unsigned)preserve, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		for (long fd = 3 + preserve, max = sysconf(_SC_OPEN_MAX); fd < max; fd++) {
+			int flags = fcntl((int)fd, F_GETFD);
+			if (flags >= 0)
+				fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC);
+		}
 	return 0;
 }
 

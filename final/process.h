@@ -23,8 +23,8 @@ int process_filter_load(const struct process *p, const struct seccomp_program *f
  * later start that nobody waits on. */
 int process_executable_check(const struct process *p);
 
-/* Close every descriptor from 3 + PRESERVE on (--preserve-fds), and let the
- * PRESERVE from 3 on pass exec. */
+/* Close every descriptor from 3 + PRESERVE on (--preserve-fds) at exec
+ * (close-on-exec), and let the PRESERVE from 3 on pass it. */
 int process_descriptors_close(int preserve);
 
 /* execvp(2) args[0] with P's env: the PATH it looks in is P's. On failure,

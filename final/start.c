@@ -6,13 +6,38 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "hooks.h"
 #include "report.h"
+
+/* Until the container's process has exec'd its program: its end of
+ * exec.fifo is close-on-exec, so a reader opened while the FIFO still has
+ * a writer (WRITER, ours, closed here) sees it hang up then (POLLHUP,
+ * pipe(7)), or when the process dies. The FIFO has no name any more:
+ * /proc/self/fd opens it again. */
+static void exec_wait(const struct container_state *s, int writer)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", writer);
+	int reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	close(writer);
+	if (reader < 0) {
+		warn("poststart: open %s: %s (the hooks may run before %s's program)", path, strerror(errno), s->id);
+		return;
+	}
+	struct pollfd hangup = { .fd = reader, .events = 0 };
+	trace("poll(exec.fifo, POLLHUP): until %s's process has exec'd", s->id);
+	while (poll(&hangup, 1, -1) < 0 && errno == EINTR)
+		;
+	close(reader);
+}
 
 // tag::start[]
 int oci_start(struct container_state *s)
@@ -37,10 +62,14 @@ int oci_start(struct container_state *s)
 	/* poststart: after the start; a failing one is only a warning. */
 	struct container_config config;
 	if (config_hooks_load(state_file(s, "config.json"), &config) == 0 && config.hooks[HOOK_POSTSTART].count) {
+		exec_wait(s, fifo);
+		fifo = -1;
 		json_t *state = state_json(s, STATUS_RUNNING);
 		char *text = state ? json_dumps(state, JSON_COMPACT) : NULL;
-		if (!text || hooks_run(&config, HOOK_POSTSTART, text) < 0)
-			warn("%s", error_message());
+		if (!text)
+			warn("poststart: %s", error_message());
+		else
+			hooks_run(&config, HOOK_POSTSTART, text);
 		free(text);
 		json_decref(state);
 	}

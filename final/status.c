@@ -314,6 +314,7 @@ int state_list(const struct runtime *rt, char ***ids, int *count)
 			return error_errno("strdup");
 		(*count)++;
 	}
-	qsort(*ids, (size_t)*count, sizeof(**ids), compare);
+	if (*count > 1)
+		qsort(*ids, (size_t)*count, sizeof(**ids), compare);
 	return 0;
 }
