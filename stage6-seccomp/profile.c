@@ -238,8 +238,9 @@ static const struct {
 	const char *syscall;
 	unsigned arg;
 } args_low32[] = {
-	{ "socket", 0 }, { "socketpair", 0 }, { "ioctl", 1 }, { "personality", 0 },
-	{ "unshare", 0 }, { "setns", 1 },      { "prctl", 0 },
+	{ "socket", 0 }, { "socket", 1 },  { "socket", 2 },      { "socketpair", 0 },
+	{ "socketpair", 1 }, { "socketpair", 2 }, { "ioctl", 1 }, { "personality", 0 },
+	{ "unshare", 0 },  { "setns", 1 },   { "prctl", 0 },
 };
 
 static bool arg_is_low32(const char *syscall, unsigned arg)
