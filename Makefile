@@ -54,7 +54,7 @@ docs:
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--suppress=resourceLeak \
-		--std=c11 -D_GNU_SOURCE --inline-suppr $(addprefix -I,$(STAGES)) $(STAGES) tests/probe.c tests/reaper.c
+		--std=c11 -D_GNU_SOURCE --inline-suppr $(addprefix -I,$(STAGES)) $(STAGES) tests/probe.c tests/reaper.c tests/console-receiver.c
 
 install: build
 	install -D -m 0755 $(lastword $(STAGES))/box $(DESTDIR)$(PREFIX)/bin/box
