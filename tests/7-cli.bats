@@ -22,16 +22,6 @@ is_rfc3339() { # TEXT
 		and ($t | sub("\\.[0-9]+"; "") | sub("[+-][0-9]{2}:[0-9]{2}$"; "Z") | fromdateiso8601 > 0)' >/dev/null
 }
 
-# The container's own cgroup directory (v2 when the unified tree has the
-# memory controller, else v1's memory hierarchy).
-cgroup_dir_of() { # ID
-	if grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
-		echo "/sys/fs/cgroup/box/$1"
-	else
-		echo "/sys/fs/cgroup/memory/box/$1"
-	fi
-}
-
 # points: 1
 @test "--version names box and the runtime-spec it speaks, on runc's \"spec: \" line" {
 	run --separate-stderr box --version

@@ -115,16 +115,6 @@ user_status_wait() { # ROOT ID STATUS
 	fail "container $2 is $(user_state_of "$1" "$2" status), not $3, after 10 s"
 }
 
-# The container's own cgroup directory, if box made one (v2 when the
-# unified tree has the memory controller, else v1's memory hierarchy).
-cgroup_dir_of() { # ID
-	if grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
-		echo "/sys/fs/cgroup/box/$1"
-	else
-		echo "/sys/fs/cgroup/memory/box/$1"
-	fi
-}
-
 # points: 2
 @test "a rootless bundle runs in the foreground as an ordinary user: uid 0 inside, mapped from the user" {
 	user_bundle_args sh -c 'echo hello; id; cat /proc/self/uid_map /proc/self/gid_map; exit 3'

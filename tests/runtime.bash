@@ -65,6 +65,16 @@ runtime_teardown() {
 	done
 }
 
+# Container ID's default cgroup directory (box/ID): v2 when the unified
+# tree has the memory controller, else v1's memory hierarchy.
+cgroup_dir_of() { # ID
+	if grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+		echo "/sys/fs/cgroup/box/$1"
+	else
+		echo "/sys/fs/cgroup/memory/box/$1"
+	fi
+}
+
 # The field FIELD of container ID's state (jq's -r).
 state_of() { # ID FIELD
 	rt state "$1" | jq -r ".$2"
