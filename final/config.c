@@ -843,13 +843,11 @@ static int linux_parse(json_t *l, struct container_config *c)
 
 /* The whole file ------------------------------------------------------------ */
 
-// tag::load[]
-int config_load(const char *bundle, struct container_config *c)
+static int config_parse(struct container_config *c);
+
+static int config_begin(const char *bundle, struct container_config *c)
 {
-	char path[PATH_MAX + 16], resolved[PATH_MAX];
-	json_error_t failure;
-	json_t *root, *process, *linux_, *hooks;
-	struct stat st;
+	char resolved[PATH_MAX];
 
 	memset(c, 0, sizeof(*c));
 	config_resources_init(&c->resources);
@@ -857,7 +855,18 @@ int config_load(const char *bundle, struct container_config *c)
 		return error_errno("bundle %s", bundle);
 	if (!(c->bundle = strdup(resolved)))
 		return error_errno("strdup");
-	snprintf(path, sizeof(path), "%s/config.json", resolved);
+	return 0;
+}
+
+// tag::load[]
+int config_load(const char *bundle, struct container_config *c)
+{
+	char path[PATH_MAX + 16];
+	json_error_t failure;
+
+	if (config_begin(bundle, c) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
 	/* No duplicate keys: which of two values would be meant? */
 	c->json = json_load_file(path, JSON_REJECT_DUPLICATES, &failure);
 	if (!c->json) {
@@ -865,6 +874,26 @@ int config_load(const char *bundle, struct container_config *c)
 			return error_set("%s: %s", path, failure.text);
 		return error_set("config.json: line %d, column %d: %s", failure.line, failure.column, failure.text);
 	}
+	return config_parse(c);
+}
+
+int config_load_text(const char *text, size_t length, const char *bundle, struct container_config *c)
+{
+	json_error_t failure;
+
+	if (config_begin(bundle, c) < 0)
+		return -1;
+	c->json = json_loadb(text, length, JSON_REJECT_DUPLICATES, &failure);
+	if (!c->json)
+		return error_set("config.json: line %d, column %d: %s", failure.line, failure.column, failure.text);
+	return config_parse(c);
+}
+
+static int config_parse(struct container_config *c)
+{
+	json_t *root, *process, *linux_, *hooks;
+	struct stat st;
+
 	if (!json_is_object(c->json))
 		return error_set("config.json: expected a JSON object");
 	if (get_string(c->json, "ociVersion", "", &c->oci_version, true) < 0)

@@ -139,6 +139,9 @@ struct container_config {
  * unknown field is ignored, as the spec says; a known feature box cannot
  * honour is refused. */
 int config_load(const char *bundle, struct container_config *config);
+/* The same from LENGTH bytes of TEXT, as if they were BUNDLE/config.json
+ * (the fuzz target's way in: fuzz/config.c). */
+int config_load_text(const char *text, size_t length, const char *bundle, struct container_config *config);
 
 /* Only the hooks of config.json FILE (the copy in a container's state,
  * for delete's poststop: the bundle may be gone by then). */

@@ -27,6 +27,7 @@
 #include "clone.h"
 #include "command.h"
 #include "console.h"
+#include "faults.h"
 #include "filter.h"
 #include "hooks.h"
 #include "hostname.h"
@@ -213,6 +214,19 @@ static int root_share(const struct container_config *config)
 	return 0;
 }
 
+/* The hostname. The stage contract also shows it in /etc/hostname (stage
+ * 2's file, bound read-only); an OCI bundle's /etc/hostname is the
+ * engine's (podman binds its own there), so only sethostname(2), as runc. */
+static int container_hostname_set(const struct container_extras *x, const char *name)
+{
+	if (x)
+		return hostname_set(name);
+	trace("sethostname(\"%s\")", name);
+	if (sethostname(name, strlen(name)) < 0)
+		return error_errno("sethostname %s", name);
+	return 0;
+}
+
 /* runc's --no-pivot: the root moved over "/" and chroot(2) into it, for a
  * root that pivot_root cannot take (a ramdisk's). The old root stays
  * under it: weaker, and only on request. */
@@ -308,6 +322,7 @@ static _Noreturn void container_child(struct container *c, int sync)
 	c->state->lock_fd = c->state->dir_fd = -1;
 	if (child_expect(sync, SYNC_GO) < 0)
 		child_fail(sync);
+	fault_point("create:child-after-go");
 	/* Non-dumpable from here until exec: no process in the container can
 	 * open this one's /proc/PID/exe (box itself), mem or fd. (Not before
 	 * GO: an ordinary user's parent, and slirp4netns, open our /proc/PID
@@ -333,6 +348,7 @@ static _Noreturn void container_child(struct container *c, int sync)
 	    mounts_make(root, config, c->cgroup) < 0 ||
 	    devices_make(root, config, userns) < 0)
 		child_fail(sync);
+	fault_point("create:child-after-mounts");
 	/* The hooks of the runtime's namespaces first (the parent runs
 	 * them: it is there), then the container's own, before pivot_root. */
 	if (config->hooks[HOOK_PRESTART].count || config->hooks[HOOK_CREATE_RUNTIME].count ||
@@ -344,7 +360,7 @@ static _Noreturn void container_child(struct container *c, int sync)
 			child_fail(sync);
 	}
 	if ((c->no_pivot ? root_move(root) : rootfs_pivot(root)) < 0 || root_share(config) < 0 ||
-	    (config->hostname && hostname_set(config->hostname) < 0) ||
+	    (config->hostname && container_hostname_set(x, config->hostname) < 0) ||
 	    (config->domainname && setdomainname(config->domainname, strlen(config->domainname)) < 0) ||
 	    sysctls_write(config) < 0 ||
 	    paths_make_read_only(list_or_none(config->readonly_paths)) < 0 ||
@@ -355,9 +371,11 @@ static _Noreturn void container_child(struct container *c, int sync)
 	     console_create(c->console_fd, config->process.console_height, config->process.console_width) < 0) ||
 	    process_attributes(c) < 0 ||
 	    (x && x->docker_user && docker_user_resolve(&config->process) < 0) ||
+	    (!x && process_home_set(&config->process) < 0) ||
 	    process_privileges_drop(&config->process, &c->filter) < 0 ||
 	    (!x && process_executable_check(&config->process) < 0))
 		child_fail(sync);
+	fault_point("create:child-before-ready");
 	/* Created. startContainer hooks need the state: it comes back. */
 	bool hooks = config->hooks[HOOK_START_CONTAINER].count > 0;
 	struct sync_message m = { 0 };
@@ -546,17 +564,20 @@ int container_create(struct container *c)
 	snprintf(c->state->cgroup_path, sizeof(c->state->cgroup_path), "%s", path);
 	if (state_save(c->state) < 0)
 		return -1;
+	fault_point("create:after-cgroup-named");
 	c->cgroup = resources_create(path, &config->resources, c->controllers, c->rt->rootless, &skipped);
 	if (!c->cgroup && !skipped)
 		return -1;
 	if (!c->cgroup)
 		c->state->cgroup_path[0] = '\0'; /* none made (rootless) */
+	fault_point("create:after-cgroup");
 	if ((config->resources.devices_set &&
 	     resources_devices(&c->devices, c->state->id, c->cgroup, &config->resources) < 0) ||
 	    filter_prepare(c) < 0 ||
 	    (c->filter.filter && c->wait_for_start &&
 	     seccomp_program_write(c->state->dir, state_file(c->state, "seccomp.bpf"), &c->filter) < 0))
 		goto fail;
+	fault_point("create:after-filter");
 	/* exec.fifo, open on both sides for the child: see container_child. */
 	if (c->wait_for_start) {
 		if (mkfifo(state_file(c->state, "exec.fifo"), 0600) < 0) {
@@ -573,6 +594,7 @@ int container_create(struct container *c)
 		error_errno("socketpair");
 		goto fail;
 	}
+	fault_point("create:after-fifo");
 	c->sync_fd = fd_above(pair[1], c->preserve_fds);
 	c->console_fd = fd_above(c->console_fd, c->preserve_fds);
 	int parent_end = pair[0];
@@ -595,6 +617,7 @@ int container_create(struct container *c)
 	c->fifo_fd = c->console_fd = -1;
 	if (c->pid < 0)
 		goto fail;
+	fault_point("create:after-clone");
 
 	/* The child waits for GO: put it in its cgroup, map its ids, give it
 	 * its network. */
@@ -605,6 +628,7 @@ int container_create(struct container *c)
 	    (c->extras && c->extras->network && network_attach(c->extras->network, c->pid) < 0) ||
 	    sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		goto fail;
+	fault_point("create:after-go");
 	for (;;) {
 		struct sync_message m;
 		if (sync_receive(c->sync_fd, &m) < 0) {
@@ -634,6 +658,7 @@ int container_create(struct container *c)
 		if (m.type == SYNC_READY)
 			break;
 	}
+	fault_point("create:after-ready");
 	close(c->sync_fd);
 	c->sync_fd = -1;
 	return 0;

@@ -19,6 +19,7 @@
 
 #include "cleanup.h"
 #include "console.h"
+#include "faults.h"
 #include "log.h"
 #include "report.h"
 #include "resources.h"
@@ -85,6 +86,7 @@ int oci_create(const struct runtime *rt, const char *id, const struct create_opt
 	container_init(c);
 	if (config_load(o->bundle ? o->bundle : ".", config) < 0 || state_create(rt, id, s) < 0)
 		return -1;
+	fault_point("create:after-state-dir");
 	snprintf(s->bundle, sizeof(s->bundle), "%s", config->bundle);
 	snprintf(s->rootfs, sizeof(s->rootfs), "%s", config->root);
 	time_now_rfc3339(s->created, sizeof(s->created));
@@ -100,6 +102,7 @@ int oci_create(const struct runtime *rt, const char *id, const struct create_opt
 	c->wait_for_start = true;
 	if (config_keep(s, config) < 0)
 		goto fail;
+	fault_point("create:after-config-kept");
 	if (config->process.terminal) {
 		if (o->console_socket) {
 			if ((c->console_fd = console_connect(o->console_socket)) < 0)
@@ -122,6 +125,7 @@ int oci_create(const struct runtime *rt, const char *id, const struct create_opt
 		container_undo(c);
 		goto fail;
 	}
+	fault_point("create:after-state-saved");
 	if (pair[0] >= 0)
 		close(pair[0]);
 	trace("created %s: its process %d waits on %s", id, c->pid, state_file(s, "exec.fifo"));

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "faults.h"
 #include "hooks.h"
 #include "lifecycle.h"
 #include "report.h"
@@ -39,6 +40,7 @@ int oci_delete(struct container_state *s)
 	 * once the container is gone (the spec's destroy, then poststop). */
 	bool hooks = config_hooks_load(state_file(s, "config.json"), &config) == 0 &&
 		     config.hooks[HOOK_POSTSTOP].count;
+	fault_point("delete:after-hooks-read");
 	if (hooks) {
 		json_t *state = state_json(s, STATUS_STOPPED);
 		text = state ? json_dumps(state, JSON_COMPACT) : NULL;
@@ -46,7 +48,9 @@ int oci_delete(struct container_state *s)
 	}
 	if (s->cgroup_path[0])
 		cgroup_destroy(cgroup_open_at(s->cgroup_path, container_controllers));
+	fault_point("delete:after-cgroup");
 	int status = state_remove(s);
+	fault_point("delete:after-state-removed");
 	if (hooks && !text)
 		warn("poststop: out of memory");
 	else if (hooks)
@@ -77,6 +81,7 @@ int verb_delete(const struct runtime *rt, int argc, char **argv)
 		verb_usage_error("delete", "expected one container ID");
 	struct container_state s;
 	int status = state_open(rt, argv[optind], &s);
+	fault_point("delete:after-lock");
 	if (status < 0 && force && strstr(error_message(), "does not exist")) {
 		state_close(&s);
 		return 0; /* gone already: what --force asks for */
@@ -88,6 +93,7 @@ int verb_delete(const struct runtime *rt, int argc, char **argv)
 		else if (now != STATUS_STOPPED && now != STATUS_CREATING)
 			/* Created (it waits on the FIFO), or --force: it ends now. */
 			status = cgroup_signal(&s, SIGKILL) < 0 || process_gone(&s) < 0 ? -1 : 0;
+		fault_point("delete:after-kill");
 		if (status == 0)
 			status = oci_delete(&s);
 	}

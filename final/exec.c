@@ -32,6 +32,7 @@
 #include "command.h"
 #include "config.h"
 #include "console.h"
+#include "faults.h"
 #include "filter.h"
 #include "lifecycle.h"
 #include "process.h"
@@ -156,13 +157,14 @@ static _Noreturn void exec_process(struct process *p, const struct seccomp_progr
 				   int preserve)
 {
 	if ((p->terminal && console_create(console, p->console_height, p->console_width) < 0) ||
-	    process_privileges_drop(p, filter) < 0 || process_executable_check(p) < 0 ||
+	    process_home_set(p) < 0 || process_privileges_drop(p, filter) < 0 || process_executable_check(p) < 0 ||
 	    process_filter_load(p, filter) < 0) {
 		const char *message = error_message();
 		if (send(sync, message, strlen(message), MSG_NOSIGNAL) < 0)
 			_exit(1);
 		_exit(1);
 	}
+	fault_point("exec:child-before-exec");
 	if (process_descriptors_close(preserve) < 0)
 		die_with_error();
 	process_exec(p); /* the socket closes at exec: end-of-file, all is well */
@@ -192,15 +194,18 @@ static int exec_start(const struct container_state *s, struct process *p, const 
 			send(pair[1], error_message(), strlen(error_message()), MSG_NOSIGNAL);
 			_exit(1);
 		}
+		fault_point("exec:joiner-in-cgroup");
 		trace("setns(pidfd of %d, %s)", s->pid, clone_flags_name(flags));
 		if (flags && setns(pidfd, flags) < 0) {
 			error_errno("setns(pidfd of %d, %s)", s->pid, clone_flags_name(flags));
 			send(pair[1], error_message(), strlen(error_message()), MSG_NOSIGNAL);
 			_exit(1);
 		}
+		fault_point("exec:joiner-after-setns");
 		pid_t child = fork();
 		if (child == 0)
 			exec_process(p, filter, console, pair[1], preserve);
+		fault_point("exec:joiner-after-fork");
 		char text[32];
 		snprintf(text, sizeof(text), "pid %d", child);
 		send(pair[1], text, strlen(text), MSG_NOSIGNAL);
@@ -212,6 +217,7 @@ static int exec_start(const struct container_state *s, struct process *p, const 
 		close(pair[0]);
 		return error_errno("fork");
 	}
+	fault_point("exec:after-fork");
 	char message[1024];
 	ssize_t n = recv(pair[0], message, sizeof(message) - 1, 0);
 	waitpid(joiner, NULL, 0);
@@ -220,6 +226,7 @@ static int exec_start(const struct container_state *s, struct process *p, const 
 		close(pair[0]);
 		return error_set("exec in %s: %s", s->id, n > 0 ? message : "the joining process ended");
 	}
+	fault_point("exec:after-pid");
 	/* Its first error, or end-of-file once it has exec'd. */
 	n = recv(pair[0], message, sizeof(message) - 1, 0);
 	close(pair[0]);
@@ -296,6 +303,7 @@ int verb_exec(const struct runtime *rt, int argc, char **argv)
 		status = error_set("cannot exec in container %s: it is %s", s.id, status_name(state_status(&s)));
 	if (status == 0)
 		status = process_build(&s, &o, argv + optind + 1, &p);
+	fault_point("exec:after-process-built");
 	if (status == 0 && access(state_file(&s, "seccomp.bpf"), F_OK) == 0)
 		status = seccomp_program_read(state_file(&s, "seccomp.bpf"), &filter);
 	if (status == 0 && p.terminal) {
@@ -312,6 +320,7 @@ int verb_exec(const struct runtime *rt, int argc, char **argv)
 		status = error_errno("prctl(PR_SET_CHILD_SUBREAPER)");
 	if (status >= 0)
 		status = exec_start(&s, &p, &filter, console, o.preserve_fds, &pid);
+	fault_point("exec:after-started");
 	if (status == 0 && pair[0] >= 0 && (master = console_receive(pair[0])) < 0)
 		status = -1;
 	if (status == 0 && o.pid_file)

@@ -73,6 +73,26 @@ int process_executable_check(const struct process *p)
 	return error_set("exec \"%s\": executable file not found in $PATH", program);
 }
 
+int process_home_set(struct process *p)
+{
+	size_t count = 0;
+
+	for (; p->env && p->env[count]; count++)
+		if (strncmp(p->env[count], "HOME=", 5) == 0)
+			return 0;
+	char home[256];
+	user_home(p->user.uid, home, sizeof(home));
+	char **env = realloc(p->env, (count + 2) * sizeof(*env));
+	if (!env)
+		return error_errno("realloc");
+	p->env = env;
+	if (asprintf(&env[count], "HOME=%s", home) < 0)
+		return error_errno("asprintf");
+	env[count + 1] = NULL;
+	trace("HOME=%s: the process's env has none (its /etc/passwd's, as runc)", home);
+	return 0;
+}
+
 int process_descriptors_close(int preserve)
 {
 	/* The preserved ones pass exec: they were the caller's, given on. */

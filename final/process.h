@@ -23,6 +23,10 @@ int process_filter_load(const struct process *p, const struct seccomp_program *f
  * later start that nobody waits on. */
 int process_executable_check(const struct process *p);
 
+/* In the container, after pivot_root: HOME from the user's entry in its
+ * /etc/passwd ("/" if none) when P's env has no HOME (as runc). */
+int process_home_set(struct process *p);
+
 /* Close every descriptor from 3 + PRESERVE on (--preserve-fds) at exec
  * (close-on-exec), and let the PRESERVE from 3 on pass it. */
 int process_descriptors_close(int preserve);

@@ -79,6 +79,15 @@ static int lookup(const char *file, const char *name, size_t length, long id, lo
 	return -1;
 }
 
+int user_home(uid_t uid, char *home, size_t size)
+{
+	long id;
+
+	snprintf(home, size, "/");
+	lookup("/etc/passwd", NULL, 0, uid, &id, NULL, home, size);
+	return 0;
+}
+
 // tag::resolve[]
 int user_resolve(struct user *user)
 {

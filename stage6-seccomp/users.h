@@ -26,6 +26,9 @@ int user_parse(const char *value, void *target);
  * group, or 0 (as Docker). */
 int user_resolve(struct user *user);
 
+/* In the container: UID's home in its own /etc/passwd, or "/". */
+int user_home(uid_t uid, char *home, size_t size);
+
 /* Become USER: its supplementary groups only (setgroups(2); none for
  * --user), then the group and the user, real, effective and saved
  * (setresgid(2), setresuid(2)). */
