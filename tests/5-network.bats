@@ -143,7 +143,9 @@ eth0_address() { # BOX OPTIONS...
 
 # points: 2
 @test "only published ports come in: a neighbour routing the subnet through the host reaches no other port" {
-	hbox_start --init --hostname web --publish 8080:80 "$ROOTFS" sh -c 'probe serve 81 & probe serve 80'
+	# Port 81 listens before port 80 says "serving": the test reads that line.
+	hbox_start --init --hostname web --publish 8080:80 "$ROOTFS" sh -c '
+		probe serve 81 > /tmp/81 & until grep -q serving /tmp/81; do sleep 0.05; done; probe serve 80'
 	local address
 	address=$(in_host cat "$(host_state_dir)"/box0/10.77.* | awk '$1 == "address" { print $2 }')
 	in_upstream ip route add 10.77.0.0/16 via "$HOST_ADDRESS"
