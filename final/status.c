@@ -230,7 +230,7 @@ enum container_status state_status(const struct container_state *s)
 	bool paused = cg && freezer_frozen(cg);
 	free(cg);
 	return paused ? STATUS_PAUSED : STATUS_RUNNING;
-	/* LAB END (stub: (void)s; return STATUS_RUNNING;) */
+	/* LAB END (stub: return process_alive(s->pid, s->start_time) ? STATUS_RUNNING : STATUS_STOPPED;) */
 }
 // end::status[]
 
@@ -301,7 +301,12 @@ int state_list(const struct runtime *rt, char ***ids, int *count)
 	if (!dir)
 		return errno == ENOENT ? 0 : error_errno("open %s", rt->root);
 	while ((entry = readdir(dir))) {
-		if (entry->d_type != DT_DIR || id_check(entry->d_name) < 0)
+		/* A container's directory has its lock from create's first step
+		 * on; another directory (a shim's, under the same root) is none. */
+		char lock[NAME_MAX + 8];
+		snprintf(lock, sizeof(lock), "%s/lock", entry->d_name);
+		if (entry->d_type != DT_DIR || id_check(entry->d_name) < 0 ||
+		    faccessat(dirfd(dir), lock, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (*count == room) {
 			room = room ? room * 2 : 16;
