@@ -217,11 +217,21 @@ bool process_alive(pid_t pid, unsigned long long start_time)
 }
 
 // tag::status[]
+/* No create (nor any verb) holds the container's lock: ours, if we hold it;
+ * else a try, let go at once. */
+static bool state_lock_free(const struct container_state *s)
+{
+	if (s->lock_fd >= 0)
+		return true;
+	_cleanup_close_ int fd = openat(s->dir_fd, "lock", O_RDONLY | O_CLOEXEC);
+	return fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0; /* closing it lets go */
+}
+
 enum container_status state_status(const struct container_state *s)
 {
-	/* LAB: decide the status: creating without a PID, stopped once that process is gone (process_alive: proc(5)'s stat), created while exec.fifo is there (faccessat(2)), paused while the freezer holds its cgroup, else running. */
-	if (!s->pid)
-		return STATUS_CREATING;
+	if (!s->pid) /* creating while a create holds the lock; else it died */
+		return state_lock_free(s) ? STATUS_STOPPED : STATUS_CREATING;
+	/* LAB: decide the status: stopped once that process is gone (process_alive: proc(5)'s stat), created while exec.fifo is there (faccessat(2)), paused while the freezer holds its cgroup, else running. */
 	if (!process_alive(s->pid, s->start_time))
 		return STATUS_STOPPED;
 	if (faccessat(s->dir_fd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
@@ -268,9 +278,15 @@ const char *state_file(const struct container_state *s, const char *name)
 
 int state_remove(struct container_state *s)
 {
-	if (remove_tree(s->dir) < 0)
+	/* Out of sight first, by rename(2), which is atomic: a state or list
+	 * at that moment finds no container, never half of one. "~" is in no
+	 * ID, so the name is nobody's. */
+	char gone[PATH_MAX + 16];
+	snprintf(gone, sizeof(gone), "%s~deleted", s->dir);
+	const char *dir = rename(s->dir, gone) == 0 ? gone : s->dir;
+	if (remove_tree(dir) < 0)
 		return -1;
-	trace("rm -r %s", s->dir);
+	trace("rm -r %s", dir);
 	return 0;
 }
 
