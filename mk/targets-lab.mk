@@ -11,23 +11,28 @@
 #                                  marks, the handout less, and each region alone
 #                                  stubbed fails a test. Slow: a build and a run per region
 #
+# The final runtime, final/, is stage 7 (STAGE=7).
+#
 # A handout tree has no tools/lab/handout: there only `make grade [BOX=path]`
 # is here, and it grades the tree's own stage.
 
-# Build every stage of a tree. Each is built with its own name as STAGE: a
-# STAGE=N on this command line would reach mk/stage.mk through MAKEFLAGS.
-lab_build = for dir in $(1)/stage[0-9]-*/; do \
+# Build every stage of a tree (and final/, if it has one). Each is built with
+# its own name as STAGE: a STAGE=N on this command line would reach
+# mk/stage.mk through MAKEFLAGS.
+lab_build = for dir in $(1)/stage[0-9]-*/ $(1)/final/; do \
+		[ -d $$dir ] || continue; \
 		$(MAKE) --no-print-directory -C $$dir STAGE=$$(basename $$dir) || exit 1; \
 	done
 
-LAB_STAGES := $(foreach dir,$(wildcard stage[0-9]-*),$(patsubst stage%,%,$(firstword $(subst -, ,$(dir)))))
+LAB_STAGES := $(foreach dir,$(wildcard stage[0-9]-*),$(patsubst stage%,%,$(firstword $(subst -, ,$(dir))))) \
+	      $(if $(wildcard final/Makefile),7)
 
 ifneq ($(wildcard tools/lab/handout),)
 
 handout:
 	@tools/lab/handout $(or $(STAGE),$(LAB_STAGES))
 
-grade: deps rootfs
+grade: deps rootfs $(REAPER)
 ifeq ($(STAGE),)
 	@echo "make grade: which stage? make grade STAGE=N [BOX=path]" >&2; exit 2
 endif
@@ -39,14 +44,14 @@ else
 	tools/lab/grade --box $(BOX) $(STAGE)
 endif
 
-test-lab: deps rootfs
+test-lab: deps rootfs $(REAPER)
 	tools/lab/check-regions $(STAGE)
 
 .PHONY: handout grade test-lab
 
 else # a handout tree
 
-grade: deps rootfs
+grade: deps rootfs $(REAPER)
 	@$(call lab_build,.)
 	tools/lab/grade $(strip $(if $(BOX),--box $(BOX)) $(or $(STAGE),$(lastword $(LAB_STAGES))))
 

@@ -7,12 +7,14 @@ lab=$top/tools/lab
 lab_error() { echo "$(basename "$0"): $*" >&2; }
 
 # stage_dir N: the directory of stage N (stage1-chroot), empty if none.
+# The final runtime, final/, counts as stage 7 (as tests/run has it).
 stage_dir() {
 	local dirs=("$top"/stage"$1"-*)
+	[ "$1" != 7 ] || dirs=("$top"/final)
 	[ -d "${dirs[0]}" ] && basename "${dirs[0]}"
 }
 
-# stage_numbers: the number of every stage directory, in order.
+# stage_numbers: the number of every stage directory, in order; 7 for final/.
 stage_numbers() {
 	local dir
 	for dir in "$top"/stage[0-9]-*/; do
@@ -21,12 +23,15 @@ stage_numbers() {
 		dir=${dir#stage}
 		echo "${dir%%-*}"
 	done
+	[ ! -d "$top/final" ] || echo 7
 }
 
-# stage_number_arg ARG: 1, stage1, stage1-chroot -> 1; fails on anything else.
+# stage_number_arg ARG: 1, stage1, stage1-chroot -> 1; 7, stage7, final -> 7;
+# fails on anything else.
 stage_number_arg() {
 	local n=${1#stage}
 	n=${n%%-*}
+	[ "$n" != final ] || n=7
 	case "$n" in
 	[1-9]) [ -n "$(stage_dir "$n")" ] && echo "$n" && return 0 ;;
 	esac
