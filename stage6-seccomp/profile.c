@@ -297,6 +297,38 @@ static unsigned test_ranges(const struct scmp_arg_cmp *test, uint64_t low[2], ui
 	}
 }
 
+/* How many masked tests a range [LOW, HIGH] of low-half values becomes. */
+static unsigned long range_blocks(uint64_t low, uint64_t high)
+{
+	unsigned long blocks = 0;
+
+	for (uint64_t value = low; value <= high; blocks++) {
+		uint64_t size = value == 0 ? 1ull << 32 : value & -value;
+		while (value + size - 1 > high)
+			size >>= 1;
+		value += size;
+	}
+	return blocks;
+}
+
+/* How many rules a rule of COUNT tests becomes for SYSCALL: the product of
+ * each 32-bit test's masked tests (at most 62 for an NE). */
+static unsigned long rule_low32_count(const char *syscall, unsigned count, const struct scmp_arg_cmp *args)
+{
+	unsigned long rules = 1;
+
+	for (unsigned i = 0; i < count && rules; i++) {
+		if (!arg_is_low32(syscall, args[i].arg) || args[i].op == SCMP_CMP_MASKED_EQ)
+			continue;
+		uint64_t low[2], high[2];
+		unsigned long blocks = 0;
+		for (unsigned r = 0, ranges = test_ranges(&args[i], low, high); r < ranges; r++)
+			blocks += range_blocks(low[r], high[r]);
+		rules = blocks && rules > 100000 / blocks ? 100001 : rules * blocks;
+	}
+	return rules;
+}
+
 /* Add the rule for one system call; a test of a 32-bit argument becomes
  * masked tests of its low half: MASKED_EQ with the mask's high half zero
  * ignores the high bits. A range of values is cut into aligned blocks, each a
@@ -406,6 +438,12 @@ static int rule_add(struct compile *c, json_t *rule, size_t index)
 			trace("seccomp: %s is unknown to libseccomp %s: the default action", json_string_value(name),
 			      profile_compiler_version());
 			continue;
+		}
+		/* Rewritten tests multiply: three NE tests would be 62^3 rules. */
+		if (rule_low32_count(json_string_value(name), count, args) > 4096) {
+			status = bad(c, where, "%s: too many tests of 32-bit arguments in one rule (more than 4096 "
+				     "rules once each is tested on its low half)", json_string_value(name));
+			break;
 		}
 		int err = rule_add_low32(c, action, json_string_value(name), number, count, args, 0);
 		if (err < 0) {
