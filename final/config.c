@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -691,12 +693,25 @@ void config_resources_init(struct resources *r)
 }
 
 /* A namespace to join: a file of that kind of namespace (ioctl_ns(2)'s
- * NS_GET_NSTYPE), told now with the field's name rather than at setns. */
+ * NS_GET_NSTYPE), told now with the field's name rather than at setns.
+ * Looked at through O_PATH first, and opened only if it is nsfs's: a FIFO
+ * would hold the open forever, a device would run its driver's open. */
 static int namespace_path_check(const struct namespace_entry *n, const char *where)
 {
-	int fd = open(n->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char reopen[64];
+	struct statfs fs;
+	int path_fd = open(n->path, O_PATH | O_CLOEXEC);
+	if (path_fd < 0)
 		return bad(where, "%s: %s", n->path, strerror(errno));
+	bool nsfs = fstatfs(path_fd, &fs) == 0 && fs.f_type == NSFS_MAGIC;
+	snprintf(reopen, sizeof(reopen), "/proc/self/fd/%d", path_fd);
+	int fd = nsfs ? open(reopen, O_RDONLY | O_CLOEXEC) : -1;
+	int open_error = errno;
+	close(path_fd);
+	if (!nsfs)
+		return bad(where, "%s is not a namespace (not a file of nsfs)", n->path);
+	if (fd < 0)
+		return bad(where, "%s: %s", n->path, strerror(open_error));
 	int type = ioctl(fd, NS_GET_NSTYPE);
 	int error = errno;
 	close(fd);
