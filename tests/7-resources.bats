@@ -268,7 +268,7 @@ assert_refused_cleanly() { # ID LINE
 	case $file in
 	blkio.*) expected=500 ;;
 	io.bfq.weight) expected="default 500" ;;
-	io.weight) expected="default 4949" ;; # 10..1000 onto 1..10000: 1 + (500 - 10) * 9999 / 990
+	io.weight) expected="default 4950" ;; # 10..1000 onto 1..10000: 1 + (500 - 10) * 9999 / 990
 	esac
 	run head -n 1 "$(cgroup_path blkio box/res6)/$file"
 	assert_output "$expected"
