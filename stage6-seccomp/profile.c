@@ -439,10 +439,11 @@ static int rule_add(struct compile *c, json_t *rule, size_t index)
 			      profile_compiler_version());
 			continue;
 		}
-		/* Rewritten tests multiply: three NE tests would be 62^3 rules. */
-		if (rule_low32_count(json_string_value(name), count, args) > 4096) {
-			status = bad(c, where, "%s: too many tests of 32-bit arguments in one rule (more than 4096 "
-				     "rules once each is tested on its low half)", json_string_value(name));
+		/* Rewritten tests multiply (three NE tests in one rule would be
+		 * 62^3 rules): the whole profile stays within 4096 rules. */
+		if (c->rules + rule_low32_count(json_string_value(name), count, args) > 4096) {
+			status = bad(c, where, "%s: too many rules (more than 4096 once each test of a 32-bit "
+				     "argument is made on its low half)", json_string_value(name));
 			break;
 		}
 		int err = rule_add_low32(c, action, json_string_value(name), number, count, args, 0);
