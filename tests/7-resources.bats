@@ -29,11 +29,6 @@ teardown() {
 
 # cgroup helpers, v1 and v2 ------------------------------------------------
 
-# Is /sys/fs/cgroup one cgroup v2 tree (the v2 VM), not v1's trees?
-cgroup_v2() {
-	[ -f /sys/fs/cgroup/cgroup.controllers ]
-}
-
 # The version that gives box's groups CONTROLLER (v1's name: blkio, not
 # io): 2 where /sys/fs/cgroup/cgroup.controllers lists it and the root
 # passes it down (its cgroup.subtree_control: box/ can only enable what
@@ -49,22 +44,6 @@ cgroup_version() { # CONTROLLER
 	else
 		mountpoint -q "/sys/fs/cgroup/$name" && echo 1
 	fi
-}
-
-# The directory of GROUP (box/ID) where CONTROLLER's files are.
-cgroup_path() { # CONTROLLER GROUP
-	if cgroup_v2; then
-		echo "/sys/fs/cgroup/$2"
-	else
-		echo "/sys/fs/cgroup/$1/$2"
-	fi
-}
-
-# GROUP's file of CONTROLLER: V1FILE on v1, V2FILE on v2.
-cgroup_read() { # CONTROLLER GROUP V1FILE V2FILE
-	local file=$3
-	cgroup_v2 && file=$4
-	cat "$(cgroup_path "$1" "$2")/$file"
 }
 
 # The N of a "KEY N" line of GROUP's file (memory.events, cpu.stat, ...).

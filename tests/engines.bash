@@ -12,29 +12,9 @@
 #   cgroup_remove_tree GROUP            rmdir GROUP's tree, every hierarchy
 #   engines_unmount_under DIR           unmount what is mounted below DIR
 
-load helpers
+load runtime
 
-# --- cgroups (as tests/7-resources.bats reads them) --------------------------
-
-cgroup_v2() {
-	[ -f /sys/fs/cgroup/cgroup.controllers ]
-}
-
-# The directory of GROUP (box/...) where CONTROLLER's files are.
-cgroup_path() { # CONTROLLER GROUP
-	if cgroup_v2; then
-		echo "/sys/fs/cgroup/$2"
-	else
-		echo "/sys/fs/cgroup/$1/$2"
-	fi
-}
-
-# GROUP's file of CONTROLLER: V1FILE on v1, V2FILE on v2.
-cgroup_read() { # CONTROLLER GROUP V1FILE V2FILE
-	local file=$3
-	cgroup_v2 && file=$4
-	cat "$(cgroup_path "$1" "$2")/$file"
-}
+# --- cgroups (cgroup_v2, cgroup_path, cgroup_read: runtime.bash) -------------
 
 # "frozen" or "thawed": GROUP's freezer (v1 freezer.state, v2 cgroup.freeze).
 cgroup_frozen() { # GROUP

@@ -65,6 +65,27 @@ runtime_teardown() {
 	done
 }
 
+# Is /sys/fs/cgroup one cgroup v2 tree (the v2 VM), not v1's trees?
+cgroup_v2() {
+	[ -f /sys/fs/cgroup/cgroup.controllers ]
+}
+
+# The directory of GROUP (box/...) where CONTROLLER's files are.
+cgroup_path() { # CONTROLLER GROUP
+	if cgroup_v2; then
+		echo "/sys/fs/cgroup/$2"
+	else
+		echo "/sys/fs/cgroup/$1/$2"
+	fi
+}
+
+# GROUP's file of CONTROLLER: V1FILE on v1, V2FILE on v2.
+cgroup_read() { # CONTROLLER GROUP V1FILE V2FILE
+	local file=$3
+	cgroup_v2 && file=$4
+	cat "$(cgroup_path "$1" "$2")/$file"
+}
+
 # Container ID's default cgroup directory (box/ID): v2 when the unified
 # tree has the memory controller, else v1's memory hierarchy.
 cgroup_dir_of() { # ID
